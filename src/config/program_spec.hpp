@@ -1,0 +1,116 @@
+// Typed, defaulted, validated configuration: what the rest of warden sees.
+//
+// Nothing here is raw text any more: every value has been expanded, converted
+// and checked by validate.hpp. The core and the runtime only ever receive a
+// `config` that validated without errors.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace warden::config {
+
+/// Where a key (or section) came from, for `FILE:LINE: message`.
+struct source_location {
+    std::string file;
+    int line = 0;
+};
+
+/// A portable signal name. The platform layer maps it to a number (POSIX) or
+/// to a console event / job kill (Windows).
+enum class signal_id {
+    hup, int_, quit, kill, usr1, usr2, term, alrm, cont, stop, winch, break_,
+};
+
+/// supervisord's `autorestart`.
+enum class autorestart_mode { never, unexpected, always };
+
+/// How a log destination was configured.
+enum class log_target_kind { automatic, none, file };
+
+/// `stdout_logfile` / `stderr_logfile` and their rotation settings.
+struct log_target {
+    log_target_kind kind = log_target_kind::automatic;
+    std::string path;           ///< resolved file for `file`; empty otherwise
+    std::uint64_t max_bytes = 50ull * 1024 * 1024; ///< 0: never rotate
+    int backups = 10;
+};
+
+/// `ready =` (warden's own key). Only `startsecs` is acted on by issue 2;
+/// the others are parsed and validated so configs can already use them.
+enum class ready_kind { startsecs, tcp, notify, exec };
+
+struct ready_check {
+    ready_kind kind = ready_kind::startsecs;
+    std::string host;                 ///< tcp
+    std::uint16_t port = 0;           ///< tcp
+    std::vector<std::string> command; ///< exec
+};
+
+/// One process to supervise (a `[program:x]` with numprocs N gives N of them).
+struct process_spec {
+    std::string name;          ///< full name: `prog`, or `group:prog_01` in an explicit group
+    std::string process_name;  ///< expanded `process_name`
+    std::string program;       ///< the `[program:x]` it came from
+    std::string group;         ///< group name (the program name unless in a [group:x])
+    int process_num = 0;
+    source_location where;     ///< the `[program:x]` header
+
+    std::vector<std::string> command; ///< argv, already split; argv[0] not yet PATH-resolved
+    int priority = 999;
+    bool autostart = true;
+    std::chrono::seconds startsecs{1};
+    int startretries = 3;
+    autorestart_mode autorestart = autorestart_mode::unexpected;
+    std::vector<int> exitcodes{0};
+    signal_id stopsignal = signal_id::term;
+    std::chrono::seconds stopwaitsecs{10};
+    bool stopasgroup = true;   ///< warden's default differs from supervisord on purpose
+    bool killasgroup = true;
+    std::string user;          ///< empty: the daemon's user
+    std::string directory;     ///< empty: the daemon's working directory
+    std::optional<unsigned> umask;
+    /// `[warden] environment` merged with the program's own (program wins).
+    std::vector<std::pair<std::string, std::string>> environment;
+    bool redirect_stderr = false;
+    log_target stdout_log;
+    log_target stderr_log;
+
+    // warden's own keys (acted on from issue 4 on).
+    std::vector<std::string> depends_on; ///< program names
+    ready_check ready;
+    std::chrono::seconds ready_timeout{60};
+    bool essential = false;
+};
+
+/// Daemon log level, from `loglevel` or `--log-level`.
+enum class log_level { trace, debug, info, warning, error, critical };
+
+/// `[warden]` (or `[supervisord]`).
+struct daemon_spec {
+    std::string logfile;                 ///< empty: stderr
+    std::uint64_t logfile_maxbytes = 50ull * 1024 * 1024;
+    int logfile_backups = 10;
+    log_level loglevel = log_level::info;
+    std::string pidfile;                 ///< empty: none
+    std::string childlogdir;             ///< empty: the system temp directory
+    std::optional<unsigned> umask;
+    std::optional<std::uint64_t> minfds;
+    std::optional<std::uint64_t> minprocs;
+    std::vector<std::pair<std::string, std::string>> environment;
+    std::string socket;                  ///< empty: platform default (SPEC §2)
+    unsigned socket_mode = 0600;
+};
+
+/// A whole validated configuration.
+struct config {
+    std::string file;                    ///< the main file, as given
+    daemon_spec daemon;
+    std::vector<process_spec> processes; ///< in declaration order; ordering is the core's job
+};
+
+} // namespace warden::config
