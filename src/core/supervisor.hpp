@@ -1,0 +1,52 @@
+// All supervised processes together: start order, per-process events, and the
+// ordered shutdown of SPEC §4. Pure: callers pass `now` and execute the actions.
+#pragma once
+
+#include "config/program_spec.hpp"
+#include "core/process_machine.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace warden::core {
+
+class supervisor {
+public:
+    explicit supervisor(std::vector<config::process_spec> specs);
+
+    /// Start every `autostart` process, lowest `priority` first (ties keep file order).
+    std::vector<action> start(time_point now);
+
+    /// Feed one event about process `index`. During a shutdown this also
+    /// moves the shutdown on to the next tier when the current one is down.
+    std::vector<action> handle(std::size_t index, process_event const& event, time_point now);
+
+    /// First call: ordered shutdown, highest priority tier first, each tier in
+    /// parallel. Any later call: kill everything still alive at once.
+    std::vector<action> request_shutdown(time_point now);
+
+    bool shutting_down() const { return shutting_down_; }
+    std::size_t size() const { return specs_.size(); }
+    config::process_spec const& spec(std::size_t index) const { return specs_.at(index); }
+    process_record const& record(std::size_t index) const { return records_.at(index); }
+    std::optional<std::size_t> find(std::string_view name) const;
+
+    /// Indices in start order (ascending priority, then file order).
+    std::vector<std::size_t> start_order() const;
+
+private:
+    void dispatch(std::size_t index, process_event const& event, time_point now, std::vector<action>& out);
+    void advance_shutdown(time_point now, std::vector<action>& out);
+
+    std::vector<config::process_spec> specs_;
+    std::vector<process_record> records_;
+    bool shutting_down_ = false;
+    bool shutdown_finished_ = false;
+};
+
+/// Whether a process in this state has (or is about to have) an OS process.
+bool has_process(process_state s);
+
+} // namespace warden::core
