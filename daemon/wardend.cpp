@@ -1,0 +1,179 @@
+// wardend: argument parsing and wiring only (SPEC §1).
+#include "config/load.hpp"
+#include "platform/process_host.hpp"
+#include "runtime/driver.hpp"
+#include "runtime/logging.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+using namespace warden;
+
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_runtime_error = 1;
+constexpr int exit_usage = 2;
+
+struct options {
+    std::string config;
+    bool check = false;
+    bool strict = false;
+    std::optional<config::log_level> log_level;
+};
+
+// SPEC §1: ./warden.ini, then /etc/warden/warden.ini.
+std::optional<std::string> find_config()
+{
+    for (char const* candidate : {"warden.ini", "/etc/warden/warden.ini"})
+        if (fs::exists(candidate))
+            return candidate;
+    return std::nullopt;
+}
+
+config::load_result load(std::string const& path)
+{
+    config::load_options o;
+    o.host_node_name = platform::host_node_name();
+    o.environment = platform::environment_variables();
+    o.user_exists = platform::user_exists;
+    o.default_childlogdir = fs::temp_directory_path().string();
+    return config::load_file(path, o);
+}
+
+int check(std::string const& path, bool strict)
+{
+    auto result = load(path);
+    int errors = 0, warnings = 0;
+    for (auto const& d : result.diagnostics) {
+        std::cout << config::format(d) << "\n";
+        errors += d.level == config::severity::error;
+        warnings += d.level == config::severity::warning;
+    }
+    bool ok = errors == 0 && !(strict && warnings > 0);
+    std::cout << path << ": " << (ok ? "valid" : "invalid") << " (" << errors << " errors, " << warnings
+              << " warnings";
+    if (result.cfg)
+        std::cout << ", " << result.cfg->processes.size() << " processes";
+    std::cout << ")\n";
+    return ok ? exit_ok : exit_usage;
+}
+
+void log_diagnostics(std::vector<config::diagnostic> const& ds)
+{
+    for (auto const& d : ds) {
+        if (d.level == config::severity::warning)
+            WARDEN_LOG(warning) << config::format(d);
+        else
+            WARDEN_LOG(info) << config::format(d);
+    }
+}
+
+class pidfile {
+public:
+    explicit pidfile(std::string path) : path_(std::move(path))
+    {
+        if (path_.empty())
+            return;
+        std::ofstream(path_) << ::getpid() << "\n";
+    }
+    ~pidfile()
+    {
+        if (!path_.empty())
+            std::remove(path_.c_str());
+    }
+
+private:
+    std::string path_;
+};
+
+int run(std::string const& path, std::optional<config::log_level> level)
+{
+    runtime::logging::start(level.value_or(config::log_level::info));
+    auto result = load(path);
+    if (!result.cfg) {
+        for (auto const& d : result.diagnostics)
+            std::cerr << config::format(d) << "\n";
+        std::cerr << "wardend: " << path << " is invalid; not starting\n";
+        return exit_usage;
+    }
+    if (auto problem = runtime::logging::configure(result.cfg->daemon, level))
+        WARDEN_LOG(error) << *problem;
+    log_diagnostics(result.diagnostics);
+    for (auto const& warning : platform::prepare_daemon(result.cfg->daemon))
+        WARDEN_LOG(warning) << warning;
+
+    pidfile pid(result.cfg->daemon.pidfile);
+    boost::asio::io_context io(1);
+    runtime::driver driver(io, std::move(*result.cfg));
+    driver.start();
+    io.run();
+    return driver.exit_code();
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    options opt;
+    std::string level;
+    po::options_description desc("Usage: wardend [-c FILE] [--check [--strict]] [--log-level LEVEL]\nOptions");
+    desc.add_options()
+        ("config,c", po::value(&opt.config), "config file (default: ./warden.ini, then /etc/warden/warden.ini)")
+        ("check", po::bool_switch(&opt.check), "validate the config, print every problem, exit 0 or 2")
+        ("strict", po::bool_switch(&opt.strict), "with --check: any warning makes the file invalid")
+        ("log-level", po::value(&level), "trace, debug, info, warning, error (overrides the file)")
+        ("version", "print the version")
+        ("help,h", "print this help");
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+        po::notify(vm);
+    } catch (po::error const& e) {
+        std::cerr << "wardend: " << e.what() << "\n" << desc;
+        return exit_usage;
+    }
+    if (vm.count("help")) {
+        std::cout << desc;
+        return exit_ok;
+    }
+    if (vm.count("version")) {
+        std::cout << "wardend " << WARDEN_VERSION << "\n";
+        return exit_ok;
+    }
+    if (!level.empty()) {
+        opt.log_level = runtime::logging::parse_level(level);
+        if (!opt.log_level) {
+            std::cerr << "wardend: unknown log level '" << level << "'\n";
+            return exit_usage;
+        }
+    }
+    if (opt.strict && !opt.check) {
+        std::cerr << "wardend: --strict only makes sense with --check\n";
+        return exit_usage;
+    }
+    if (opt.config.empty()) {
+        auto found = find_config();
+        if (!found) {
+            std::cerr << "wardend: no config file: pass -c FILE, or create ./warden.ini or /etc/warden/warden.ini\n";
+            return exit_usage;
+        }
+        opt.config = *found;
+    }
+    try {
+        if (opt.check)
+            return check(opt.config, opt.strict);
+        return run(opt.config, opt.log_level);
+    } catch (std::exception const& e) {
+        std::cerr << "wardend: fatal: " << e.what() << "\n";
+        return exit_runtime_error;
+    }
+}
