@@ -35,7 +35,7 @@ enum class log_target_kind { automatic, none, file };
 /// `stdout_logfile` / `stderr_logfile` and their rotation settings.
 struct log_target {
     log_target_kind kind = log_target_kind::automatic;
-    std::string path;           ///< resolved file for `file`; empty otherwise
+    std::string path;           ///< the file to write: resolved for `file`, `<childlogdir>/<name>-stdout.log` for `automatic`; empty for `none`
     std::uint64_t max_bytes = 50ull * 1024 * 1024; ///< 0: never rotate
     int backups = 10;
 };
@@ -62,6 +62,11 @@ struct process_spec {
 
     std::vector<std::string> command; ///< argv, already split; argv[0] not yet PATH-resolved
     int priority = 999;
+    /// The `[group:g]`'s priority, or `priority` for a program in no group.
+    /// supervisord starts groups in ascending group priority and, within a
+    /// group, processes in ascending priority (stopping in reverse): the
+    /// order key is (group_priority, priority).
+    int group_priority = 999;
     bool autostart = true;
     std::chrono::seconds startsecs{1};
     int startretries = 3;

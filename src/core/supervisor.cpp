@@ -5,6 +5,11 @@
 
 namespace warden::core {
 
+order_key start_order_key(config::process_spec const& spec)
+{
+    return {spec.group_priority, spec.priority};
+}
+
 bool has_process(process_state s)
 {
     return s == process_state::starting || s == process_state::running || s == process_state::stopping;
@@ -20,7 +25,7 @@ std::vector<std::size_t> supervisor::start_order() const
     std::vector<std::size_t> order(specs_.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
-        return specs_[a].priority < specs_[b].priority;
+        return start_order_key(specs_[a]) < start_order_key(specs_[b]);
     });
     return order;
 }
@@ -79,16 +84,16 @@ std::vector<action> supervisor::request_shutdown(time_point now)
     return out;
 }
 
-// The tier being stopped is the highest priority that still has a process;
+// The tier being stopped is the highest order key that still has a process;
 // lower tiers keep running until it is down (SPEC §4: reverse start order).
 void supervisor::advance_shutdown(time_point now, std::vector<action>& out)
 {
     if (shutdown_finished_)
         return;
-    std::optional<int> tier;
+    std::optional<order_key> tier;
     for (std::size_t i = 0; i < records_.size(); ++i)
         if (has_process(records_[i].state))
-            tier = std::max(tier.value_or(specs_[i].priority), specs_[i].priority);
+            tier = std::max(tier.value_or(start_order_key(specs_[i])), start_order_key(specs_[i]));
     if (!tier) {
         shutdown_finished_ = true;
         out.push_back(finish_shutdown{});
@@ -96,7 +101,7 @@ void supervisor::advance_shutdown(time_point now, std::vector<action>& out)
     }
     for (std::size_t i = 0; i < records_.size(); ++i) {
         auto s = records_[i].state;
-        if (specs_[i].priority == *tier && (s == process_state::starting || s == process_state::running))
+        if (start_order_key(specs_[i]) == *tier && (s == process_state::starting || s == process_state::running))
             dispatch(i, stop_requested{}, now, out);
     }
 }

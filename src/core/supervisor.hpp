@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace warden::core {
@@ -33,7 +34,7 @@ public:
     process_record const& record(std::size_t index) const { return records_.at(index); }
     std::optional<std::size_t> find(std::string_view name) const;
 
-    /// Indices in start order (ascending priority, then file order).
+    /// Indices in start order (ascending order key, then file order).
     std::vector<std::size_t> start_order() const;
 
 private:
@@ -45,6 +46,12 @@ private:
     bool shutting_down_ = false;
     bool shutdown_finished_ = false;
 };
+
+/// Where a process stands in the start order: supervisord starts groups by
+/// their priority, then the processes of a group by theirs. One key is one
+/// tier: its members start together and stop together, in parallel.
+using order_key = std::pair<int, int>;
+order_key start_order_key(config::process_spec const& spec);
 
 /// Whether a process in this state has (or is about to have) an OS process.
 bool has_process(process_state s);

@@ -16,7 +16,7 @@ inline time_point at(double seconds)
     return t0() + std::chrono::duration_cast<duration>(std::chrono::duration<double>(seconds));
 }
 
-inline config::process_spec make_spec(std::string name, int priority = 999)
+inline config::process_spec make_spec(std::string name, int priority = 999, int group_priority = 999)
 {
     config::process_spec s;
     s.name = name;
@@ -25,6 +25,7 @@ inline config::process_spec make_spec(std::string name, int priority = 999)
     s.group = name;
     s.command = {"/bin/true"};
     s.priority = priority;
+    s.group_priority = group_priority;
     return s;
 }
 

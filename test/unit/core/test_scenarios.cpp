@@ -298,3 +298,28 @@ BOOST_AUTO_TEST_CASE(shutdown_with_nothing_running_finishes_at_once)
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(group_ordering)
+
+// supervisord orders groups by the group's priority (a lone program is its own
+// group), then the members of a group by their own priority.
+BOOST_AUTO_TEST_CASE(group_priority_orders_before_program_priority)
+{
+    auto g1 = make_spec("grp:b", 50);
+    g1.group_priority = 10;
+    auto g2 = make_spec("grp:a", 40);
+    g2.group_priority = 10;
+    auto lone = make_spec("lone", 5);
+    lone.group_priority = 5;
+    auto late = make_spec("late", 1);
+    late.group_priority = 20;
+    warden::core::supervisor sup(std::vector<warden::config::process_spec>{g1, g2, lone, late});
+    auto out = sup.start(at(0));
+    std::vector<std::string> started;
+    for (auto const& s : only<spawn>(out))
+        started.push_back(sup.spec(s.process).name);
+    BOOST_TEST(started == (std::vector<std::string>{"lone", "grp:a", "grp:b", "late"}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
