@@ -21,7 +21,9 @@ struct diagnostic {
 /// `FILE:LINE: error: message` (the line is omitted when unknown).
 std::string format(diagnostic const& d);
 
+/// Any error: the file is refused.
 bool has_errors(std::vector<diagnostic> const& ds);
+/// Any warning (notes never count, so `--strict` ignores them).
 bool has_warnings(std::vector<diagnostic> const& ds);
 
 } // namespace warden::config
