@@ -1,0 +1,60 @@
+#include "platform/posix/pipe_reader.hpp"
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
+
+#include <utility>
+
+namespace warden::platform::posix {
+
+pipe_reader::pipe_reader(boost::asio::io_context& io, output_fn on_output, closed_fn on_closed,
+                               log_fn log)
+    : io_(io), on_output_(std::move(on_output)), on_closed_(std::move(on_closed)), log_(std::move(log))
+{
+}
+
+void pipe_reader::add(unique_fd pipe, std::size_t owner, output_stream stream)
+{
+    auto ch = std::make_shared<channel>(io_, pipe.release(), owner, stream);
+    channels_.emplace(ch.get(), ch);
+    do_read(std::move(ch));
+}
+
+void pipe_reader::close()
+{
+    closed_ = true;
+    for (auto& [key, ch] : channels_) {
+        boost::system::error_code ignored;
+        ch->pipe.close(ignored); // pending reads complete with operation_aborted
+    }
+    channels_.clear();
+}
+
+void pipe_reader::do_read(std::shared_ptr<channel> ch)
+{
+    auto* raw = ch.get();
+    raw->pipe.async_read_some(boost::asio::buffer(raw->buffer),
+                              [self = shared_from_this(), ch = std::move(ch)](
+                                  boost::system::error_code ec, std::size_t n) { self->on_read(ch, ec, n); });
+}
+
+void pipe_reader::on_read(std::shared_ptr<channel> const& ch, boost::system::error_code ec, std::size_t n)
+{
+    if (closed_)
+        return;
+    if (n > 0)
+        on_output_(ch->owner, ch->stream, std::string_view(ch->buffer.data(), n));
+    // The callback may have closed us (the daemon is tearing down).
+    if (closed_)
+        return;
+    if (!ec) {
+        do_read(ch);
+        return;
+    }
+    if (ec != boost::asio::error::eof)
+        log_(log_severity::warning, "reading a child's output failed: " + ec.message() + " (stream closed)");
+    channels_.erase(ch.get());
+    on_closed_(ch->owner, ch->stream);
+}
+
+} // namespace warden::platform::posix
