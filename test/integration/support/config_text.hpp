@@ -1,0 +1,28 @@
+// Building warden.ini text in tests.
+#pragma once
+
+#include "support/files.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace warden::it {
+
+/// A `[warden]` section whose childlogdir is inside the test directory (so
+/// AUTO logs never land in /tmp), followed by `extra` lines.
+inline std::string warden_section(temp_dir const& dir, std::string_view extra = {})
+{
+    std::string text = "[warden]\nchildlogdir = " + (dir / "childlogs").string() + "\n";
+    text += extra;
+    return text + "\n";
+}
+
+/// A `[program:NAME]` section with `command` and then `keys` ("key = value" lines).
+inline std::string program_section(std::string_view name, std::string_view command, std::string_view keys = {})
+{
+    std::string text = "[program:" + std::string(name) + "]\ncommand = " + std::string(command) + "\n";
+    text += keys;
+    return text + "\n";
+}
+
+} // namespace warden::it
