@@ -69,8 +69,9 @@ public:
     virtual std::string send_signal(core::pid_type pid, config::signal_id sig, bool to_group) = 0;
 
     /// After every supervised child is gone: kill whatever descendants are
-    /// still ours (re-parented orphans), reap them, then call `done`.
-    virtual void finish(std::function<void()> done) = 0;
+    /// still ours (re-parented orphans), reap them, then call `done` with
+    /// whether every one was reaped (false: it gave up on some, and said so).
+    virtual void finish(std::function<void(bool all_reaped)> done) = 0;
 };
 
 /// Why the daemon was asked to act by its environment (signals, console events).

@@ -114,7 +114,7 @@ void driver::run_action(core::report_state const& a)
 void driver::run_action(core::finish_shutdown const&)
 {
     WARDEN_LOG(info) << "every program is stopped; reaping what is left";
-    host_->finish([this] { on_finished(); });
+    host_->finish([this](bool all_reaped) { on_finished(all_reaped); });
 }
 
 void driver::on_exited(std::size_t index, core::pid_type pid, core::exit_status status, std::string description)
@@ -160,9 +160,11 @@ void driver::reopen_logs()
 
 // Everything is reaped: release every I/O object so that io_context::run()
 // returns by itself (we never call io_context::stop()).
-void driver::on_finished()
+void driver::on_finished(bool all_reaped)
 {
     finished_ = true;
+    if (!all_reaped)
+        exit_code_ = 1; // SPEC §4: exit 0 only when every child is reaped
     for (auto& s : slots_)
         s.timer->cancel();
     if (requests_)

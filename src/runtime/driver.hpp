@@ -45,7 +45,7 @@ private:
     void on_exited(std::size_t index, core::pid_type pid, core::exit_status status, std::string description);
     void on_output(std::size_t index, platform::output_stream stream, std::string_view bytes);
     void on_request(platform::daemon_request request);
-    void on_finished();
+    void on_finished(bool all_reaped);
     void reopen_logs();
 
     static core::time_point now() { return core::clock::now(); }

@@ -77,7 +77,7 @@ void child_reaper::reap()
             continue;
         if (errno == ECHILD) {
             if (finishing_)
-                complete_finish();
+                complete_finish(true);
             return;
         }
         log_(log_severity::error, std::string("waitpid failed: ") + std::strerror(errno));
@@ -112,17 +112,17 @@ void child_reaper::sweep()
     }
 }
 
-void child_reaper::finish(std::function<void()> done, std::chrono::steady_clock::duration limit)
+void child_reaper::finish(std::function<void(bool)> done, std::chrono::steady_clock::duration limit)
 {
     if (closed_)
         return;
     if (finishing_) {
         // Already sweeping: answer both callers when it ends.
-        finished_ = [first = std::move(finished_), second = std::move(done)] {
+        finished_ = [first = std::move(finished_), second = std::move(done)](bool all_reaped) {
             if (first)
-                first();
+                first(all_reaped);
             if (second)
-                second();
+                second(all_reaped);
         };
         return;
     }
@@ -145,15 +145,15 @@ void child_reaper::on_finish_timeout(boost::system::error_code ec)
         pids += " " + std::to_string(pid);
     log_(log_severity::error, "processes still not reaped after the final sweep:" + pids +
                                   " (giving up on them)");
-    complete_finish();
+    complete_finish(false);
 }
 
-void child_reaper::complete_finish()
+void child_reaper::complete_finish(bool all_reaped)
 {
     finishing_ = false;
     finish_timer_.cancel();
     if (finished_)
-        boost::asio::post(io_, std::exchange(finished_, nullptr));
+        boost::asio::post(io_, [done = std::exchange(finished_, nullptr), all_reaped] { done(all_reaped); });
 }
 
 void child_reaper::close()

@@ -49,7 +49,7 @@ public:
     /// SIGKILL every remaining child of ours, reap until none is left, then
     /// post `done`. After `limit`, log what is left and post `done` anyway.
     /// A second call while sweeping gets its `done` called at the same time.
-    void finish(std::function<void()> done, std::chrono::steady_clock::duration limit);
+    void finish(std::function<void(bool all_reaped)> done, std::chrono::steady_clock::duration limit);
 
     /// Stop: no callback runs after this.
     void close();
@@ -61,7 +61,7 @@ private:
     void dispatch(pid_t pid, int status);
     void sweep();
     void on_finish_timeout(boost::system::error_code ec);
-    void complete_finish();
+    void complete_finish(bool all_reaped);
 
     boost::asio::io_context& io_;
     boost::asio::signal_set sigchld_;
@@ -69,7 +69,7 @@ private:
     exited_fn on_exited_;
     log_fn log_;
     std::unordered_map<pid_t, std::size_t> owners_;
-    std::function<void()> finished_; ///< set while finish() is in progress
+    std::function<void(bool)> finished_; ///< set while finish() is in progress
     std::unordered_set<pid_t> killed_; ///< by the final sweep, so each is killed (and logged) once
     bool finishing_ = false;
     bool closed_ = false;

@@ -129,8 +129,6 @@ void run_child(child_context const& c) noexcept
 
     if (c.set_umask)
         ::umask(c.umask);
-    if (c.directory && ::chdir(c.directory) != 0)
-        fail(report, setup_stage::directory);
 
     if (c.switch_user) {
         if (::setgroups(c.group_count, c.groups) != 0)
@@ -140,6 +138,10 @@ void run_child(child_context const& c) noexcept
         if (::setuid(c.uid) != 0)
             fail(report, setup_stage::uid);
     }
+    // After the user change, as supervisord does: `directory` must be
+    // reachable by the user the program runs as, not only by root.
+    if (c.directory && ::chdir(c.directory) != 0)
+        fail(report, setup_stage::directory);
 
     // After setuid, which clears it. If the daemon died before this line the
     // signal will never come: check that our parent is still the daemon.

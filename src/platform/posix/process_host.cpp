@@ -81,7 +81,7 @@ public:
         return std::strerror(errno);
     }
 
-    void finish(std::function<void()> done) override
+    void finish(std::function<void(bool)> done) override
     {
         reaper_->finish(std::move(done), final_sweep_limit);
     }

@@ -8,6 +8,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -81,6 +82,23 @@ BOOST_AUTO_TEST_CASE(user_switch_sets_ids_groups_and_login_variables)
                    " gid=" + std::to_string(nobody->gid) + " groups=" + groups + " HOME=" + nobody->home +
                    " USER=nobody\n");
     BOOST_TEST(("," + groups + ",").find(",0,") == std::string::npos); // root's group is gone
+}
+
+BOOST_AUTO_TEST_CASE(directory_is_entered_as_the_target_user)
+{
+    if (::geteuid() != 0) {
+        BOOST_TEST_MESSAGE("skipped: switching users needs root");
+        return;
+    }
+    // Root may enter a 0700 root-owned directory; nobody may not. supervisord
+    // changes directory after the user switch too.
+    std::string const dir = temp_path("root-only");
+    BOOST_REQUIRE(::mkdir(dir.c_str(), 0700) == 0);
+    auto request = child(1, {"--pwd", "--exit", "0"});
+    request.directory = dir;
+    request.user = "nobody";
+    BOOST_TEST(spawn_fails(request) == "cannot chdir to '" + dir + "': Permission denied");
+    ::rmdir(dir.c_str());
 }
 
 BOOST_AUTO_TEST_CASE(numeric_user_is_accepted)

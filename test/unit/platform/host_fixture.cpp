@@ -109,7 +109,7 @@ host_fixture::host_fixture()
 host_fixture::~host_fixture()
 {
     bool done = false;
-    host->finish([&] { done = true; });
+    host->finish([&](bool) { done = true; });
     if (!run_until([&] { return done; }, 10s))
         BOOST_ERROR("finish() did not complete at teardown");
     host.reset();

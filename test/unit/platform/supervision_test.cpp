@@ -84,9 +84,11 @@ BOOST_AUTO_TEST_CASE(finish_kills_an_escaped_orphan_then_calls_done)
     BOOST_TEST(::getpgid(orphan) != ::getpgid(0)); // it left every group we could signal
 
     bool done = false;
-    host->finish([&] { done = true; });
+    bool all_reaped = false;
+    host->finish([&](bool reaped_all) { done = true; all_reaped = reaped_all; });
     BOOST_TEST(!done); // posted, never called from inside finish()
     BOOST_REQUIRE(run_until([&] { return done; }));
+    BOOST_TEST(all_reaped);
     BOOST_TEST(logged(reaped(orphan, "terminated by SIGKILL")), all_logs());
     BOOST_TEST(!process_exists(orphan));
     BOOST_TEST(no_children_left());
@@ -96,9 +98,11 @@ BOOST_AUTO_TEST_CASE(finish_kills_an_escaped_orphan_then_calls_done)
 BOOST_AUTO_TEST_CASE(finish_with_nothing_left_calls_done_at_once)
 {
     bool done = false;
-    host->finish([&] { done = true; });
+    bool all_reaped = false;
+    host->finish([&](bool reaped_all) { done = true; all_reaped = reaped_all; });
     BOOST_TEST(!done);
     BOOST_TEST(run_until([&] { return done; }, 1s));
+    BOOST_TEST(all_reaped);
 }
 
 BOOST_AUTO_TEST_CASE(five_mib_flood_is_captured_byte_for_byte)
