@@ -16,8 +16,16 @@ pipe_reader::pipe_reader(boost::asio::io_context& io, output_fn on_output, close
 void pipe_reader::add(unique_fd pipe, std::size_t owner, output_stream stream)
 {
     auto ch = std::make_shared<channel>(io_, pipe.release(), owner, stream);
+    boost::system::error_code ec;
+    ch->pipe.non_blocking(true, ec); // read_some must never block the daemon
+    if (ec) {
+        log_(log_severity::warning, "cannot make a child's output pipe non-blocking: " + ec.message());
+        ch->pipe.close(ec);
+        on_closed_(owner, stream);
+        return;
+    }
     channels_.emplace(ch.get(), ch);
-    do_read(std::move(ch));
+    do_wait(std::move(ch));
 }
 
 void pipe_reader::close()
@@ -25,32 +33,43 @@ void pipe_reader::close()
     closed_ = true;
     for (auto& [key, ch] : channels_) {
         boost::system::error_code ignored;
-        ch->pipe.close(ignored); // pending reads complete with operation_aborted
+        ch->pipe.close(ignored); // pending waits complete with operation_aborted
     }
     channels_.clear();
 }
 
-void pipe_reader::do_read(std::shared_ptr<channel> ch)
+void pipe_reader::do_wait(std::shared_ptr<channel> ch)
 {
     auto* raw = ch.get();
-    raw->pipe.async_read_some(boost::asio::buffer(raw->buffer),
-                              [self = shared_from_this(), ch = std::move(ch)](
-                                  boost::system::error_code ec, std::size_t n) { self->on_read(ch, ec, n); });
+    raw->pipe.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                         [self = shared_from_this(), ch = std::move(ch)](boost::system::error_code ec) {
+                             self->on_readable(ch, ec);
+                         });
 }
 
-void pipe_reader::on_read(std::shared_ptr<channel> const& ch, boost::system::error_code ec, std::size_t n)
+void pipe_reader::on_readable(std::shared_ptr<channel> const& ch, boost::system::error_code ec)
 {
     if (closed_)
         return;
+    if (ec) {
+        end(ch, ec);
+        return;
+    }
+    std::size_t const n = ch->pipe.read_some(boost::asio::buffer(buffer_), ec);
     if (n > 0)
-        on_output_(ch->owner, ch->stream, std::string_view(ch->buffer.data(), n));
+        on_output_(ch->owner, ch->stream, std::string_view(buffer_.data(), n));
     // The callback may have closed us (the daemon is tearing down).
     if (closed_)
         return;
-    if (!ec) {
-        do_read(ch);
+    if (!ec || ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
+        do_wait(ch);
         return;
     }
+    end(ch, ec);
+}
+
+void pipe_reader::end(std::shared_ptr<channel> const& ch, boost::system::error_code ec)
+{
     if (ec != boost::asio::error::eof)
         log_(log_severity::warning, "reading a child's output failed: " + ec.message() + " (stream closed)");
     channels_.erase(ch.get());

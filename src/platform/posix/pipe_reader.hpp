@@ -1,6 +1,9 @@
 // Reads children's stdout/stderr pipes on the io_context and hands every
-// chunk to the driver. One read per completion per pipe keeps Asio's queue
-// fair: a child that floods its pipe cannot starve the others.
+// chunk to the driver. Each pipe waits for readability, then does one
+// non-blocking read into a buffer shared by all pipes: no memory per pipe
+// beyond its descriptor (1000 programs do not cost 128 MB of buffers), and
+// one read per readiness keeps Asio's queue fair, so a child that floods its
+// pipe cannot starve the others.
 #pragma once
 
 #include "platform/posix/unique_fd.hpp"
@@ -43,21 +46,22 @@ public:
 private:
     struct channel {
         channel(boost::asio::io_context& io, int fd, std::size_t owner_, output_stream stream_)
-            : pipe(io, fd), owner(owner_), stream(stream_), buffer(chunk_size) {}
+            : pipe(io, fd), owner(owner_), stream(stream_) {}
         boost::asio::posix::stream_descriptor pipe;
         std::size_t owner;
         output_stream stream;
-        std::vector<char> buffer;
     };
 
-    void do_read(std::shared_ptr<channel> ch);
-    void on_read(std::shared_ptr<channel> const& ch, boost::system::error_code ec, std::size_t n);
+    void do_wait(std::shared_ptr<channel> ch);
+    void on_readable(std::shared_ptr<channel> const& ch, boost::system::error_code ec);
+    void end(std::shared_ptr<channel> const& ch, boost::system::error_code ec);
 
     boost::asio::io_context& io_;
     output_fn on_output_;
     closed_fn on_closed_;
     log_fn log_;
     std::unordered_map<channel*, std::shared_ptr<channel>> channels_;
+    std::vector<char> buffer_ = std::vector<char>(chunk_size); ///< shared: reads never overlap
     bool closed_ = false;
 };
 
