@@ -1,35 +1,11 @@
 #include "config/ini_reader.hpp"
+#include "config/text.hpp"
 
 #include <optional>
 
 namespace warden::config {
 
 namespace {
-
-// Python's str.isspace() for the ASCII range, which is what configparser's
-// strip() and "preceded by whitespace" test use.
-bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-std::string_view strip(std::string_view s)
-{
-    while (!s.empty() && is_space(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
 
 // Universal newlines, as Python's text mode reads them: "\r\n", "\n" or "\r".
 std::vector<std::string_view> split_lines(std::string_view text)

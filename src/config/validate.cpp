@@ -1,4 +1,5 @@
 #include "config/validate.hpp"
+#include "config/text.hpp"
 
 #include "config/known_keys.hpp"
 #include "config/paths.hpp"
@@ -15,15 +16,6 @@ namespace {
 bool starts_with(std::string_view s, std::string_view prefix)
 {
     return s.substr(0, prefix.size()) == prefix;
-}
-
-std::string_view strip(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
 }
 
 // The x of [type:x], stripped as supervisord strips it.

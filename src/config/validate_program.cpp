@@ -1,4 +1,5 @@
 #include "config/validate.hpp"
+#include "config/text.hpp"
 
 #include "config/known_keys.hpp"
 #include "config/paths.hpp"
@@ -16,15 +17,6 @@ constexpr long long int_max = std::numeric_limits<int>::max();
 // More processes than this from one section is a typo, not a plan; the
 // bound also keeps `--check` from allocating without end.
 constexpr long long max_numprocs = 100000;
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
 
 // supervisord's process_or_group_name(): these characters break its
 // namespec (`group:name`) and log file names, and warden's too.
