@@ -157,4 +157,24 @@ BOOST_AUTO_TEST_CASE(logfile_and_pidfile)
     BOOST_TEST(!fs::exists(pidfile));
 }
 
+// Under systemd (JOURNAL_STREAM set) every stderr line carries its sd-daemon
+// priority instead of a timestamp, so the journal files it at the right level.
+BOOST_AUTO_TEST_CASE(journal_priority_prefixes_under_systemd)
+{
+    temp_dir dir;
+    wardend d(dir,
+              dir.write("warden.ini", warden_section(dir) +
+                                          program_section("svc", child_command(dir, "svc"), "startsecs = 1\n") +
+                                          program_section("broken", "/nonexistent/warden-prog", "startretries = 0\n")),
+              {}, {"JOURNAL_STREAM=8:12345"});
+    d.wait_for_log("svc: STARTING -> RUNNING", 15s);
+    d.wait_for_log("broken: STARTING -> FATAL", 15s);
+    d.signal(SIGTERM);
+    BOOST_TEST(d.wait_exit(15s) == 0);
+    auto const log = d.log();
+    BOOST_TEST(log.find("<6>svc: STARTING -> RUNNING") != std::string::npos, log);
+    BOOST_TEST(log.find("<3>broken: STARTING -> FATAL") != std::string::npos, log);
+    BOOST_TEST(log.find(" INFO ") == std::string::npos, log); // no timestamps: the journal adds its own
+}
+
 BOOST_AUTO_TEST_SUITE_END()
