@@ -1,6 +1,9 @@
 // wardend: argument parsing and wiring only (SPEC §1).
 #include "config/load.hpp"
+#include "control/server.hpp"
+#include "control/socket_path.hpp"
 #include "platform/process_host.hpp"
+#include "runtime/control_commands.hpp"
 #include "runtime/driver.hpp"
 #include "runtime/logging.hpp"
 
@@ -77,6 +80,22 @@ void log_diagnostics(std::vector<config::diagnostic> const& ds)
     }
 }
 
+control::server_options control_options(config::daemon_spec const& spec)
+{
+    control::server_options o;
+    o.path = spec.socket.empty() ? control::default_socket_path() : spec.socket;
+    o.mode = spec.socket_mode;
+    o.log = [](control::severity s, std::string const& m) {
+        switch (s) {
+        case control::severity::debug: WARDEN_LOG(debug) << m; break;
+        case control::severity::info: WARDEN_LOG(info) << m; break;
+        case control::severity::warning: WARDEN_LOG(warning) << m; break;
+        case control::severity::error: WARDEN_LOG(error) << m; break;
+        }
+    };
+    return o;
+}
+
 class pidfile {
 public:
     explicit pidfile(std::string path) : path_(std::move(path))
@@ -111,9 +130,19 @@ int run(std::string const& path, std::optional<config::log_level> level)
     for (auto const& warning : platform::prepare_daemon(result.cfg->daemon))
         WARDEN_LOG(warning) << warning;
 
-    pidfile pid(result.cfg->daemon.pidfile);
+    auto const daemon_spec = result.cfg->daemon;
     boost::asio::io_context io(1);
-    runtime::driver driver(io, std::move(*result.cfg));
+    runtime::driver driver(io, std::move(*result.cfg), load);
+    runtime::control_commands commands(io, driver, WARDEN_VERSION);
+    control::server server(io, commands, control_options(daemon_spec));
+    if (auto problem = server.start()) {
+        WARDEN_LOG(error) << "control socket: " << *problem << "; not starting";
+        return exit_runtime_error;
+    }
+    WARDEN_LOG(info) << "control socket: " << server.path();
+    driver.at_finish([&server] { server.stop(); });
+
+    pidfile pid(daemon_spec.pidfile);
     driver.start();
     io.run();
     return driver.exit_code();

@@ -18,6 +18,7 @@ namespace warden::config {
 struct source_location {
     std::string file;
     int line = 0;
+    bool operator==(source_location const&) const = default;
 };
 
 /// A portable signal name. The platform layer maps it to a number (POSIX) or
@@ -38,6 +39,7 @@ struct log_target {
     std::string path;           ///< the file to write: resolved for `file`, `<childlogdir>/<name>-stdout.log` for `automatic`; empty for `none`
     std::uint64_t max_bytes = 50ull * 1024 * 1024; ///< 0: never rotate
     int backups = 10;
+    bool operator==(log_target const&) const = default;
 };
 
 /// `ready =` (warden's own key). Only `startsecs` is acted on by issue 2;
@@ -49,6 +51,7 @@ struct ready_check {
     std::string host;                 ///< tcp
     std::uint16_t port = 0;           ///< tcp
     std::vector<std::string> command; ///< exec
+    bool operator==(ready_check const&) const = default;
 };
 
 /// One process to supervise (a `[program:x]` with numprocs N gives N of them).
@@ -90,6 +93,8 @@ struct process_spec {
     ready_check ready;
     std::chrono::seconds ready_timeout{60};
     bool essential = false;
+
+    bool operator==(process_spec const&) const = default;
 };
 
 /// Daemon log level, from `loglevel` or `--log-level`.
@@ -109,6 +114,8 @@ struct daemon_spec {
     std::vector<std::pair<std::string, std::string>> environment;
     std::string socket;                  ///< empty: platform default (SPEC §2)
     unsigned socket_mode = 0600;
+
+    bool operator==(daemon_spec const&) const = default;
 };
 
 /// A whole validated configuration.

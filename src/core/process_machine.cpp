@@ -50,7 +50,8 @@ void start_failed(transition_context& c, std::string why)
         return;
     }
     if (r.failed_starts > c.spec.startretries) {
-        enter(c, fatal, why + "; gave up after " + std::to_string(r.failed_starts) + " attempts");
+        enter(c, fatal, why + "; gave up after " + std::to_string(r.failed_starts) +
+                            (r.failed_starts == 1 ? " attempt" : " attempts"));
         return;
     }
     auto delay = backoff_delay(r.failed_starts);

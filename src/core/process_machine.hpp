@@ -59,8 +59,12 @@ struct report_state {
 };
 /// Every process is down after an ordered shutdown: the daemon may exit.
 struct finish_shutdown {};
+/// A reload gave the process a new spec: rebuild what depends on it (log files).
+struct reconfigure { std::size_t process = 0; };
+/// A reload removed the process and it is down: free what the driver holds for it.
+struct release { std::size_t process = 0; };
 
-using action = std::variant<spawn, send_signal, arm_timer, report_state, finish_shutdown>;
+using action = std::variant<spawn, send_signal, arm_timer, report_state, finish_shutdown, reconfigure, release>;
 
 // --- the machine ------------------------------------------------------------
 

@@ -16,7 +16,7 @@ bool has_process(process_state s)
 }
 
 supervisor::supervisor(std::vector<config::process_spec> specs)
-    : specs_(std::move(specs)), records_(specs_.size())
+    : specs_(std::move(specs)), records_(specs_.size()), members_(specs_.size())
 {
 }
 
@@ -33,7 +33,7 @@ std::vector<std::size_t> supervisor::start_order() const
 std::optional<std::size_t> supervisor::find(std::string_view name) const
 {
     for (std::size_t i = 0; i < specs_.size(); ++i)
-        if (specs_[i].name == name)
+        if (specs_[i].name == name && !members_[i].retired && !members_[i].retiring)
             return i;
     return std::nullopt;
 }
@@ -43,6 +43,66 @@ void supervisor::dispatch(std::size_t index, process_event const& event, time_po
 {
     transition_context ctx{index, specs_.at(index), records_.at(index), now, shutting_down_, out};
     transition(ctx, event);
+    settle(index, now, out);
+}
+
+// Once a process that a reload removed or replaced has no OS process left,
+// finish what the reload asked for.
+void supervisor::settle(std::size_t index, time_point now, std::vector<action>& out)
+{
+    auto& m = members_[index];
+    if (has_process(records_[index].state) || m.retired)
+        return;
+    if (m.retiring) {
+        m.retiring = false;
+        m.retired = true;
+        out.push_back(release{index});
+        return;
+    }
+    if (!m.replacement)
+        return;
+    specs_[index] = std::move(*m.replacement);
+    m.replacement.reset();
+    out.push_back(reconfigure{index});
+    if (specs_[index].autostart && !shutting_down_)
+        dispatch(index, start_requested{}, now, out);
+}
+
+std::vector<action> supervisor::add(config::process_spec spec, time_point now)
+{
+    specs_.push_back(std::move(spec));
+    records_.emplace_back();
+    members_.emplace_back();
+    std::vector<action> out;
+    if (specs_.back().autostart && !shutting_down_)
+        dispatch(specs_.size() - 1, start_requested{}, now, out);
+    return out;
+}
+
+std::vector<action> supervisor::remove(std::size_t index, time_point now)
+{
+    std::vector<action> out;
+    members_.at(index).retiring = true;
+    members_[index].replacement.reset();
+    dispatch(index, stop_requested{}, now, out);
+    return out;
+}
+
+std::vector<action> supervisor::replace(std::size_t index, config::process_spec spec, time_point now)
+{
+    std::vector<action> out;
+    members_.at(index).replacement = std::move(spec);
+    dispatch(index, stop_requested{}, now, out);
+    return out;
+}
+
+std::vector<config::process_spec> supervisor::active_specs() const
+{
+    std::vector<config::process_spec> out;
+    for (std::size_t i = 0; i < specs_.size(); ++i)
+        if (!members_[i].retired && !members_[i].retiring)
+            out.push_back(specs_[i]);
+    return out;
 }
 
 std::vector<action> supervisor::start(time_point now)
@@ -51,7 +111,7 @@ std::vector<action> supervisor::start(time_point now)
     if (shutting_down_)
         return out;
     for (std::size_t i : start_order())
-        if (specs_[i].autostart)
+        if (specs_[i].autostart && !members_[i].retired)
             dispatch(i, start_requested{}, now, out);
     return out;
 }

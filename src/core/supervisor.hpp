@@ -28,6 +28,22 @@ public:
     /// parallel. Any later call: kill everything still alive at once.
     std::vector<action> request_shutdown(time_point now);
 
+    // --- reload (SPEC §1): add, remove and replace processes by index -------
+    // Indices stay stable: a removed process keeps its slot, marked retired.
+
+    /// A new process; started at once when `autostart`. Its index is size() - 1 after the call.
+    std::vector<action> add(config::process_spec spec, time_point now);
+    /// Stop the process (if it runs), then retire it (`release`).
+    std::vector<action> remove(std::size_t index, time_point now);
+    /// Stop the process (if it runs), then swap in `spec` (`reconfigure`) and
+    /// start it again when the new spec says `autostart`.
+    std::vector<action> replace(std::size_t index, config::process_spec spec, time_point now);
+
+    /// Removed and down: no longer part of status, start, stop or shutdown.
+    bool retired(std::size_t index) const { return members_.at(index).retired; }
+    /// Specs of every process that is not retired, in index order.
+    std::vector<config::process_spec> active_specs() const;
+
     bool shutting_down() const { return shutting_down_; }
     std::size_t size() const { return specs_.size(); }
     config::process_spec const& spec(std::size_t index) const { return specs_.at(index); }
@@ -38,11 +54,20 @@ public:
     std::vector<std::size_t> start_order() const;
 
 private:
+    /// Reload bookkeeping for one index.
+    struct membership {
+        bool retiring = false;
+        bool retired = false;
+        std::optional<config::process_spec> replacement;
+    };
+
     void dispatch(std::size_t index, process_event const& event, time_point now, std::vector<action>& out);
+    void settle(std::size_t index, time_point now, std::vector<action>& out);
     void advance_shutdown(time_point now, std::vector<action>& out);
 
     std::vector<config::process_spec> specs_;
     std::vector<process_record> records_;
+    std::vector<membership> members_;
     bool shutting_down_ = false;
     bool shutdown_finished_ = false;
 };

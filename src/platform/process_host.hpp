@@ -96,6 +96,8 @@ std::vector<std::string> prepare_daemon(config::daemon_spec const& spec);
 
 /// The host name for %(host_node_name)s, and whether a user exists.
 std::string host_node_name();
+/// The daemon's own process id.
+core::pid_type current_pid();
 /// The daemon's environment, for %(ENV_X)s.
 std::map<std::string, std::string> environment_variables();
 bool user_exists(std::string const& name);

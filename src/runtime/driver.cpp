@@ -5,19 +5,17 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+
 namespace warden::runtime {
 
 namespace asio = boost::asio;
 
-driver::driver(asio::io_context& io, config::config cfg)
-    : io_(io), config_(std::move(cfg)), supervisor_(config_.processes)
+driver::driver(asio::io_context& io, config::config cfg, config_loader loader)
+    : io_(io), config_(std::move(cfg)), loader_(std::move(loader)), supervisor_(config_.processes)
 {
-    slots_.resize(supervisor_.size());
-    for (std::size_t i = 0; i < slots_.size(); ++i) {
-        slots_[i].timer = std::make_unique<asio::steady_timer>(io_);
-        slots_[i].output = std::make_unique<output_capture>(
-            supervisor_.spec(i), [](std::string const& m) { WARDEN_LOG(error) << m; });
-    }
+    for (std::size_t i = 0; i < supervisor_.size(); ++i)
+        add_slot(i);
     platform::process_callbacks callbacks;
     callbacks.exited = [this](std::size_t i, core::pid_type pid, core::exit_status s, std::string d) {
         on_exited(i, pid, s, std::move(d));
@@ -36,6 +34,73 @@ driver::driver(asio::io_context& io, config::config cfg)
 }
 
 driver::~driver() = default;
+
+void driver::add_slot(std::size_t index)
+{
+    if (slots_.size() <= index)
+        slots_.resize(index + 1);
+    slots_[index].timer = std::make_unique<asio::steady_timer>(io_);
+    slots_[index].output = std::make_unique<output_capture>(supervisor_.spec(index),
+                                                            [](std::string const& m) { WARDEN_LOG(error) << m; });
+}
+
+template <class Listener, class... Args>
+void driver::notify(std::list<Listener>& listeners, Args const&... args)
+{
+    for (auto it = listeners.begin(); it != listeners.end();)
+        it = (*it)(args...) ? std::next(it) : listeners.erase(it);
+}
+
+void driver::listen_states(state_listener listener) { state_listeners_.push_back(std::move(listener)); }
+void driver::listen_output(output_listener listener) { output_listeners_.push_back(std::move(listener)); }
+
+void driver::start_process(std::size_t index) { feed(index, core::start_requested{}); }
+void driver::stop_process(std::size_t index) { feed(index, core::stop_requested{}); }
+
+std::string driver::signal_process(std::size_t index, config::signal_id signal)
+{
+    auto const& r = supervisor_.record(index);
+    if (r.pid == 0)
+        return "not running";
+    auto const& spec = supervisor_.spec(index);
+    WARDEN_LOG(info) << spec.name << ": sending SIG" << config::to_string(signal) << " to process group " << r.pid
+                     << " (requested)";
+    return host_->send_signal(r.pid, signal, spec.stopasgroup);
+}
+
+void driver::request_shutdown() { on_request(platform::daemon_request::shutdown); }
+
+reload_outcome driver::reload(bool dry_run)
+{
+    reload_outcome outcome;
+    auto loaded = loader_(config_.file);
+    outcome.diagnostics = std::move(loaded.diagnostics);
+    if (!loaded.cfg)
+        return outcome;
+    outcome.valid = true;
+    outcome.plan = core::plan_reload(supervisor_.active_specs(), loaded.cfg->processes);
+    if (dry_run || supervisor_.shutting_down())
+        return outcome;
+    outcome.applied = true;
+    auto const& wanted = loaded.cfg->processes;
+    auto spec_named = [&](std::string const& name) -> config::process_spec const& {
+        return *std::find_if(wanted.begin(), wanted.end(), [&](auto const& s) { return s.name == name; });
+    };
+    auto const now_ = now();
+    for (auto const& name : outcome.plan.removed)
+        execute(supervisor_.remove(*supervisor_.find(name), now_));
+    for (auto const& name : outcome.plan.changed)
+        execute(supervisor_.replace(*supervisor_.find(name), spec_named(name), now_));
+    for (auto const& name : outcome.plan.added) {
+        auto actions = supervisor_.add(spec_named(name), now_);
+        add_slot(supervisor_.size() - 1);
+        execute(actions);
+    }
+    if (!(loaded.cfg->daemon == config_.daemon))
+        WARDEN_LOG(warning) << "reload: [warden] settings changed; they take effect when wardend restarts";
+    config_.processes = supervisor_.active_specs();
+    return outcome;
+}
 
 void driver::start()
 {
@@ -99,6 +164,7 @@ void driver::run_action(core::arm_timer const& a)
 
 void driver::run_action(core::report_state const& a)
 {
+    slots_[a.process].last_reason = a.reason;
     auto const& r = supervisor_.record(a.process);
     auto line = supervisor_.spec(a.process).name + ": " + std::string(core::to_string(a.from)) + " -> " +
                 std::string(core::to_string(a.to)) + ": " + a.reason;
@@ -109,6 +175,20 @@ void driver::run_action(core::report_state const& a)
     case core::process_state::backoff: WARDEN_LOG(warning) << line; break;
     default: WARDEN_LOG(info) << line; break;
     }
+    notify(state_listeners_, a);
+}
+
+void driver::run_action(core::reconfigure const& a)
+{
+    WARDEN_LOG(info) << supervisor_.spec(a.process).name << ": configuration changed";
+    add_slot(a.process);
+}
+
+void driver::run_action(core::release const& a)
+{
+    WARDEN_LOG(info) << supervisor_.spec(a.process).name << ": removed from the configuration";
+    slots_[a.process].timer->cancel();
+    slots_[a.process].output.reset();
 }
 
 void driver::run_action(core::finish_shutdown const&)
@@ -125,7 +205,9 @@ void driver::on_exited(std::size_t index, core::pid_type pid, core::exit_status 
 
 void driver::on_output(std::size_t index, platform::output_stream stream, std::string_view bytes)
 {
-    slots_[index].output->write(stream, bytes);
+    if (auto& output = slots_[index].output)
+        output->write(stream, bytes);
+    notify(output_listeners_, index, stream, bytes);
 }
 
 void driver::on_request(platform::daemon_request request)
@@ -145,8 +227,7 @@ void driver::on_request(platform::daemon_request request)
         reopen_logs();
         return;
     case platform::daemon_request::reload:
-        // Reload with diff arrives with the control plane (issue 3).
-        WARDEN_LOG(warning) << "SIGHUP: reload is not implemented in this version; ignored";
+        reload_on_signal();
         return;
     }
 }
@@ -155,7 +236,37 @@ void driver::reopen_logs()
 {
     logging::reopen();
     for (auto& s : slots_)
-        s.output->reopen();
+        if (s.output)
+            s.output->reopen();
+}
+
+void driver::reload_on_signal()
+{
+    if (supervisor_.shutting_down())
+        return;
+    WARDEN_LOG(info) << "SIGHUP: reloading " << config_.file;
+    auto outcome = reload(false);
+    log_reload(outcome);
+}
+
+void driver::log_reload(reload_outcome const& outcome)
+{
+    if (!outcome.valid) {
+        for (auto const& d : outcome.diagnostics)
+            if (d.level == config::severity::error)
+                WARDEN_LOG(error) << "reload: " << config::format(d);
+        WARDEN_LOG(error) << "reload: " << config_.file << " is invalid; the running configuration stays";
+        return;
+    }
+    auto list = [](std::vector<std::string> const& names) {
+        std::string out;
+        for (auto const& n : names)
+            out += (out.empty() ? "" : ", ") + n;
+        return out.empty() ? std::string("-") : out;
+    };
+    WARDEN_LOG(info) << "reload" << (outcome.applied ? "" : " (not applied)") << ": added " << list(outcome.plan.added)
+                     << "; changed " << list(outcome.plan.changed) << "; removed " << list(outcome.plan.removed)
+                     << "; unchanged " << outcome.plan.unchanged.size();
 }
 
 // Everything is reaped: release every I/O object so that io_context::run()
@@ -169,6 +280,8 @@ void driver::on_finished(bool all_reaped)
         s.timer->cancel();
     if (requests_)
         requests_->close();
+    for (auto& hook : finish_hooks_)
+        hook();
     WARDEN_LOG(info) << "warden stopped";
     asio::post(io_, [this] { host_.reset(); });
 }

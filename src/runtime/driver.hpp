@@ -4,7 +4,9 @@
 // one io_context thread, so there is no locking anywhere.
 #pragma once
 
+#include "config/load.hpp"
 #include "config/program_spec.hpp"
+#include "core/reload_plan.hpp"
 #include "core/supervisor.hpp"
 #include "platform/process_host.hpp"
 #include "runtime/output_capture.hpp"
@@ -12,14 +14,28 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <functional>
+#include <list>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace warden::runtime {
 
+/// Reads and validates a config file (the daemon's own load options).
+using config_loader = std::function<config::load_result(std::string const& path)>;
+
+/// What a reload found and did.
+struct reload_outcome {
+    std::vector<config::diagnostic> diagnostics; ///< every error/warning of the new file
+    bool valid = false;                           ///< no error: the plan is meaningful
+    bool applied = false;
+    core::reload_plan plan;
+};
+
 class driver {
 public:
-    driver(boost::asio::io_context& io, config::config cfg);
+    driver(boost::asio::io_context& io, config::config cfg, config_loader loader);
     ~driver();
 
     /// Listen for stop requests and start the autostart programs. The daemon
@@ -28,11 +44,41 @@ public:
 
     int exit_code() const { return exit_code_; }
 
+    // --- operations for the control plane ------------------------------------
+
+    core::supervisor const& supervisor() const { return supervisor_; }
+    /// The reason given with the process's last state change ("exit status 1").
+    std::string const& last_reason(std::size_t index) const { return slots_.at(index).last_reason; }
+    void start_process(std::size_t index);
+    void stop_process(std::size_t index);
+    /// Empty, or why the signal could not be sent.
+    std::string signal_process(std::size_t index, config::signal_id signal);
+    /// Re-read the config file and apply the difference (unless dry_run).
+    reload_outcome reload(bool dry_run);
+    /// One log summary of a reload (SIGHUP or wardenctl).
+    void log_reload(reload_outcome const& outcome);
+    /// The same ordered shutdown as SIGTERM.
+    void request_shutdown();
+
+    /// Run when the daemon has finished (every child reaped), before run() returns.
+    void at_finish(std::function<void()> hook) { finish_hooks_.push_back(std::move(hook)); }
+
+    /// Called on every state change; return false to stop listening. A
+    /// listener must not call back into the driver: post instead.
+    using state_listener = std::function<bool(core::report_state const&)>;
+    void listen_states(state_listener listener);
+    /// Called with every chunk of captured output; return false to stop listening.
+    using output_listener = std::function<bool(std::size_t index, platform::output_stream, std::string_view)>;
+    void listen_output(output_listener listener);
+
 private:
     struct slot {
         std::unique_ptr<boost::asio::steady_timer> timer;
-        std::unique_ptr<output_capture> output;
+        std::unique_ptr<output_capture> output; ///< null once released
+        std::string last_reason = "not started";
     };
+
+    void add_slot(std::size_t index);
 
     void feed(std::size_t index, core::process_event const& event);
     void execute(std::vector<core::action> const& actions);
@@ -41,17 +87,27 @@ private:
     void run_action(core::arm_timer const& a);
     void run_action(core::report_state const& a);
     void run_action(core::finish_shutdown const& a);
+    void run_action(core::reconfigure const& a);
+    void run_action(core::release const& a);
 
     void on_exited(std::size_t index, core::pid_type pid, core::exit_status status, std::string description);
     void on_output(std::size_t index, platform::output_stream stream, std::string_view bytes);
     void on_request(platform::daemon_request request);
     void on_finished(bool all_reaped);
     void reopen_logs();
+    void reload_on_signal();
 
     static core::time_point now() { return core::clock::now(); }
 
+    template <class Listener, class... Args>
+    static void notify(std::list<Listener>& listeners, Args const&... args);
+
     boost::asio::io_context& io_;
     config::config config_;
+    config_loader loader_;
+    std::list<state_listener> state_listeners_;
+    std::list<output_listener> output_listeners_;
+    std::vector<std::function<void()>> finish_hooks_;
     core::supervisor supervisor_;
     std::vector<slot> slots_;
     std::unique_ptr<platform::process_host> host_;

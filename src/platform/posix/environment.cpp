@@ -6,6 +6,8 @@ extern char** environ;
 
 namespace warden::platform {
 
+core::pid_type current_pid() { return ::getpid(); }
+
 std::map<std::string, std::string> environment_variables()
 {
     std::map<std::string, std::string> env;

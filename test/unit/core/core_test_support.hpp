@@ -54,6 +54,10 @@ inline std::string describe(std::vector<action> const& actions)
                    "ms)";
         else if (std::holds_alternative<finish_shutdown>(a))
             out += "finish";
+        else if (auto const* c = std::get_if<reconfigure>(&a))
+            out += "reconfigure(#" + std::to_string(c->process) + ")";
+        else if (auto const* rel = std::get_if<release>(&a))
+            out += "release(#" + std::to_string(rel->process) + ")";
     }
     return out;
 }
