@@ -9,6 +9,8 @@
 //   --term-delay-ms MS  with --record: on SIGTERM, after the "term" record, wait MS
 //                       milliseconds, append "<pid> <name> exit <ns>\n", then exit 0
 //   --ignore-term       ignore SIGTERM (wins over --record's handler)
+//   --record-signals    with --record: on SIGHUP, SIGUSR1, SIGUSR2 append
+//                       "<pid> <name> hup|usr1|usr2 <ns>\n" and carry on
 //   --stderr TEXT       write TEXT and a newline to stderr
 //   --env NAME          print "NAME=value", or "NAME unset"
 //   --pwd               print "cwd=DIR"
@@ -68,6 +70,7 @@ struct options {
     std::string record;
     long term_delay_ms = 0;
     bool ignore_term = false;
+    bool record_signals = false;
     std::string stderr_text;
     bool has_stderr = false;
     std::vector<std::string> env;
@@ -158,8 +161,23 @@ extern "C" void on_term(int)
     ::_exit(0);
 }
 
+extern "C" void on_recorded_signal(int sig)
+{
+    int const saved = errno;
+    write_record(sig == SIGHUP ? "hup" : sig == SIGUSR1 ? "usr1" : "usr2");
+    errno = saved;
+}
+
 void setup_term(options const& opt)
 {
+    if (opt.record_signals && !opt.record.empty()) {
+        struct sigaction action {};
+        action.sa_handler = on_recorded_signal;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESTART;
+        for (int sig : {SIGHUP, SIGUSR1, SIGUSR2})
+            ::sigaction(sig, &action, nullptr);
+    }
     if (opt.ignore_term)
         ::signal(SIGTERM, SIG_IGN);
     else if (!opt.record.empty())
@@ -217,6 +235,7 @@ options parse(int argc, char** argv)
         if (flag == "--name") opt.name = value();
         else if (flag == "--record") opt.record = value();
         else if (flag == "--ignore-term") opt.ignore_term = true;
+        else if (flag == "--record-signals") opt.record_signals = true;
         else if (flag == "--term-delay-ms") opt.term_delay_ms = static_cast<long>(number());
         else if (flag == "--stderr") { opt.stderr_text = value(); opt.has_stderr = true; }
         else if (flag == "--env") opt.env.push_back(value());

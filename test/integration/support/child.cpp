@@ -44,6 +44,19 @@ std::vector<record> records_of(std::vector<record> const& all, std::string_view 
     return some;
 }
 
+std::vector<record> wait_for_records(temp_dir const& dir, std::string_view event, std::string_view name,
+                                     std::size_t count, clock::duration timeout)
+{
+    std::vector<record> found;
+    wait_until(
+        [&] {
+            found = records_of(read_records(dir), event, name);
+            return found.size() >= count;
+        },
+        timeout);
+    return found;
+}
+
 std::string flood_pattern(std::size_t size)
 {
     std::string bytes;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "support/files.hpp"
+#include "support/proc.hpp"
 
 #include <sys/types.h>
 
@@ -29,6 +30,13 @@ struct record {
 std::vector<record> read_records(temp_dir const& dir);
 /// Only the records with this event (and this name, when given).
 std::vector<record> records_of(std::vector<record> const& all, std::string_view event, std::string_view name = {});
+
+/// Waits until `name` has written at least `count` records of `event` (a
+/// child writes "start" once its signal handlers are in place: wait for it
+/// before signalling a process that was just spawned); returns them, fewer
+/// when `timeout` passed first.
+std::vector<record> wait_for_records(temp_dir const& dir, std::string_view event, std::string_view name,
+                                     std::size_t count = 1, clock::duration timeout = 10s);
 
 /// The bytes `--flood N` writes: 16-byte records, each its own offset as 15
 /// zero-padded digits and '\n', the last one cut to fit.

@@ -8,11 +8,17 @@
 
 namespace warden::it {
 
+/// The control socket of the test's daemon: inside the test directory, so
+/// daemons of tests running in parallel never meet on the default path.
+inline fs::path socket_path(temp_dir const& dir) { return dir / "warden.sock"; }
+
 /// A `[warden]` section whose childlogdir is inside the test directory (so
-/// AUTO logs never land in /tmp), followed by `extra` lines.
+/// AUTO logs never land in /tmp) and whose socket is socket_path(dir),
+/// followed by `extra` lines.
 inline std::string warden_section(temp_dir const& dir, std::string_view extra = {})
 {
     std::string text = "[warden]\nchildlogdir = " + (dir / "childlogs").string() + "\n";
+    text += "socket = " + socket_path(dir).string() + "\n";
     text += extra;
     return text + "\n";
 }
