@@ -100,20 +100,8 @@ piped_process::piped_process(std::vector<std::string> argv) : argv_(std::move(ar
     ::posix_spawn_file_actions_adddup2(&actions, out[1], 1);
     ::posix_spawn_file_actions_adddup2(&actions, err[1], 2);
 
-    // Boost.Test installs signal handlers of its own; the client gets a clean slate.
-    posix_spawnattr_t attr;
-    ::posix_spawnattr_init(&attr);
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    sigdelset(&all, SIGKILL);
-    sigdelset(&all, SIGSTOP);
-    ::posix_spawnattr_setsigmask(&attr, &none);
-    ::posix_spawnattr_setsigdefault(&attr, &all);
-    ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
-    int const error = ::posix_spawn(&pid_, args[0], &actions, &attr, args.data(), environ);
-    ::posix_spawnattr_destroy(&attr);
+    clean_signals attr;
+    int const error = ::posix_spawn(&pid_, args[0], &actions, attr.get(), args.data(), environ);
     ::posix_spawn_file_actions_destroy(&actions);
     ::close(out[1]);
     ::close(err[1]);

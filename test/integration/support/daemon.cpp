@@ -142,21 +142,9 @@ pid_t spawn_process(std::vector<std::string> const& argv, fs::path const& output
     ::posix_spawn_file_actions_addopen(&actions, 1, output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::posix_spawn_file_actions_adddup2(&actions, 1, 2);
 
-    // Boost.Test installs handlers of its own; the program gets a clean slate.
-    posix_spawnattr_t attr;
-    ::posix_spawnattr_init(&attr);
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    sigdelset(&all, SIGKILL);
-    sigdelset(&all, SIGSTOP);
-    ::posix_spawnattr_setsigmask(&attr, &none);
-    ::posix_spawnattr_setsigdefault(&attr, &all);
-    ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
+    clean_signals attr;
     pid_t pid = 0;
-    int const error = ::posix_spawn(&pid, argv_p[0], &actions, &attr, argv_p.data(), env_p.data());
-    ::posix_spawnattr_destroy(&attr);
+    int const error = ::posix_spawn(&pid, argv_p[0], &actions, attr.get(), argv_p.data(), env_p.data());
     ::posix_spawn_file_actions_destroy(&actions);
     if (error != 0)
         throw std::runtime_error("cannot start " + argv.front() + ": " + std::strerror(error));

@@ -12,6 +12,21 @@
 
 namespace warden::it {
 
+clean_signals::clean_signals()
+{
+    ::posix_spawnattr_init(&attr_);
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    sigdelset(&all, SIGKILL);
+    sigdelset(&all, SIGSTOP);
+    ::posix_spawnattr_setsigmask(&attr_, &none);
+    ::posix_spawnattr_setsigdefault(&attr_, &all);
+    ::posix_spawnattr_setflags(&attr_, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+}
+
+clean_signals::~clean_signals() { ::posix_spawnattr_destroy(&attr_); }
+
 namespace {
 
 struct stat_fields {

@@ -1,6 +1,7 @@
 // Processes seen through /proc, and waiting with a deadline.
 #pragma once
 
+#include <spawn.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -11,6 +12,21 @@
 #include <vector>
 
 namespace warden::it {
+
+/// posix_spawn attributes that give the new program default signal
+/// dispositions and an empty mask: Boost.Test installs handlers of its own,
+/// and the programs under test must start with a clean slate.
+class clean_signals {
+public:
+    clean_signals();
+    ~clean_signals();
+    clean_signals(clean_signals const&) = delete;
+    clean_signals& operator=(clean_signals const&) = delete;
+    posix_spawnattr_t const* get() const { return &attr_; }
+
+private:
+    posix_spawnattr_t attr_;
+};
 
 using clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
