@@ -23,15 +23,6 @@ namespace warden::it {
 
 namespace {
 
-int decode(int wait_status)
-{
-    if (WIFEXITED(wait_status))
-        return WEXITSTATUS(wait_status);
-    if (WIFSIGNALED(wait_status))
-        return 128 + WTERMSIG(wait_status);
-    return -1;
-}
-
 int remaining_ms(clock::time_point deadline)
 {
     auto const left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
@@ -153,7 +144,7 @@ bool piped_process::exited()
     int status = 0;
     pid_t const r = ::waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {
-        status_ = decode(status);
+        status_ = decode_wait_status(status);
         return true;
     }
     if (r < 0 && errno == ECHILD) {

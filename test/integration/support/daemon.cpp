@@ -53,16 +53,6 @@ std::int64_t parse_timestamp(std::string const& text)
     return static_cast<std::int64_t>(std::mktime(&tm)) * 1000 + ms;
 }
 
-// Exit code, or 128 + signal.
-int decode(int wait_status)
-{
-    if (WIFEXITED(wait_status))
-        return WEXITSTATUS(wait_status);
-    if (WIFSIGNALED(wait_status))
-        return 128 + WTERMSIG(wait_status);
-    return -1;
-}
-
 bool current_test_failed()
 {
     namespace ut = boost::unit_test;
@@ -170,7 +160,7 @@ run_result run_wardend(temp_dir const& dir, std::vector<std::string> const& args
         BOOST_FAIL("wardend" + command + " still running after " + seconds_text(timeout) + "; output:\n" +
                    read_file(output));
     }
-    return run_result{decode(status), read_file(output)};
+    return run_result{decode_wait_status(status), read_file(output)};
 }
 
 // --- daemon ----------------------------------------------------------------------
@@ -216,7 +206,7 @@ bool wardend::poll_exit() const
     int status = 0;
     pid_t const r = ::waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {
-        status_ = decode(status);
+        status_ = decode_wait_status(status);
         return true;
     }
     if (r < 0 && errno == ECHILD) { // reaped elsewhere: nothing more to learn

@@ -13,6 +13,9 @@
 
 namespace warden::it {
 
+/// A wait status as a shell shows it: the exit code, or 128 + the signal.
+int decode_wait_status(int wait_status);
+
 /// posix_spawn attributes that give the new program default signal
 /// dispositions and an empty mask: Boost.Test installs handlers of its own,
 /// and the programs under test must start with a clean slate.
