@@ -4,6 +4,7 @@
 // deadline passes; nothing sleeps.
 #pragma once
 
+#include "../run_until.hpp"
 #include "control/codec.hpp"
 #include "control/server.hpp"
 
@@ -117,19 +118,7 @@ struct fake_handler : command_handler {
 };
 
 /// Runs the io_context until `done()` or `limit`; returns done().
-inline bool run_until(asio::io_context& io, std::function<bool()> const& done, std::chrono::milliseconds limit = 10s)
-{
-    auto const deadline = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        auto const now = std::chrono::steady_clock::now();
-        if (now >= deadline)
-            return false;
-        if (io.stopped())
-            io.restart();
-        io.run_one_for(std::min<std::chrono::steady_clock::duration>(deadline - now, 50ms));
-    }
-    return true;
-}
+using warden::test::run_until;
 
 /// A raw client on the test's io_context: connects synchronously (the
 /// listen backlog takes it), writes synchronously (small), reads

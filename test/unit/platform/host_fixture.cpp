@@ -1,4 +1,5 @@
 #include "host_fixture.hpp"
+#include "../run_until.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -117,16 +118,7 @@ host_fixture::~host_fixture()
 
 bool host_fixture::run_until(std::function<bool()> const& done, std::chrono::milliseconds limit)
 {
-    auto const deadline = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        auto const now = std::chrono::steady_clock::now();
-        if (now >= deadline)
-            return false;
-        if (io.stopped())
-            io.restart();
-        io.run_one_for(deadline - now);
-    }
-    return true;
+    return warden::test::run_until(io, done, limit);
 }
 
 void host_fixture::poll()
