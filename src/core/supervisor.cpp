@@ -33,7 +33,7 @@ std::vector<std::size_t> supervisor::start_order() const
 std::optional<std::size_t> supervisor::find(std::string_view name) const
 {
     for (std::size_t i = 0; i < specs_.size(); ++i)
-        if (specs_[i].name == name && !members_[i].retired && !members_[i].retiring)
+        if (specs_[i].name == name && active(i))
             return i;
     return std::nullopt;
 }
@@ -100,7 +100,7 @@ std::vector<config::process_spec> supervisor::active_specs() const
 {
     std::vector<config::process_spec> out;
     for (std::size_t i = 0; i < specs_.size(); ++i)
-        if (!members_[i].retired && !members_[i].retiring)
+        if (active(i))
             out.push_back(specs_[i]);
     return out;
 }

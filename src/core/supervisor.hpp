@@ -41,6 +41,8 @@ public:
 
     /// Removed and down: no longer part of status, start, stop or shutdown.
     bool retired(std::size_t index) const { return members_.at(index).retired; }
+    /// Part of the current configuration: not removed by a reload (nor being removed).
+    bool active(std::size_t index) const { return !members_.at(index).retired && !members_[index].retiring; }
     /// Specs of every process that is not retired, in index order.
     std::vector<config::process_spec> active_specs() const;
 

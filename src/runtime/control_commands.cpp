@@ -229,7 +229,7 @@ std::variant<std::vector<std::size_t>, reply> control_commands::resolve(std::vec
         bool const all = name == "all";
         bool const group = name.size() > 2 && name.ends_with(":*");
         for (std::size_t i = 0; i < sup.size(); ++i) {
-            if (sup.retired(i) || !sup.find(sup.spec(i).name))
+            if (!sup.active(i))
                 continue;
             if (all || (group && sup.spec(i).group == name.substr(0, name.size() - 2)) || sup.spec(i).name == name) {
                 add(i);
@@ -271,7 +271,7 @@ reply control_commands::status(control::request const& req) const
     std::vector<std::size_t> targets;
     if (req.args.empty()) {
         for (std::size_t i = 0; i < sup.size(); ++i)
-            if (!sup.retired(i) && sup.find(sup.spec(i).name))
+            if (sup.active(i))
                 targets.push_back(i);
     } else {
         auto resolved = resolve(req.args);
