@@ -141,17 +141,8 @@ bool piped_process::exited()
 {
     if (status_)
         return true;
-    int status = 0;
-    pid_t const r = ::waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) {
-        status_ = decode_wait_status(status);
-        return true;
-    }
-    if (r < 0 && errno == ECHILD) {
-        status_ = -1;
-        return true;
-    }
-    return false;
+    status_ = try_reap(pid_);
+    return status_.has_value();
 }
 
 bool piped_process::finish(clock::duration timeout)

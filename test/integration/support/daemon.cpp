@@ -203,17 +203,8 @@ bool wardend::poll_exit() const
 {
     if (status_)
         return true;
-    int status = 0;
-    pid_t const r = ::waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) {
-        status_ = decode_wait_status(status);
-        return true;
-    }
-    if (r < 0 && errno == ECHILD) { // reaped elsewhere: nothing more to learn
-        status_ = -1;
-        return true;
-    }
-    return false;
+    status_ = try_reap(pid_);
+    return status_.has_value();
 }
 
 bool wardend::running() const

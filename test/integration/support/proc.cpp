@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cctype>
 #include <fstream>
 #include <iterator>
@@ -20,6 +21,17 @@ int decode_wait_status(int wait_status)
     if (WIFSIGNALED(wait_status))
         return 128 + WTERMSIG(wait_status);
     return -1;
+}
+
+std::optional<int> try_reap(pid_t pid)
+{
+    int status = 0;
+    pid_t const r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid)
+        return decode_wait_status(status);
+    if (r < 0 && errno == ECHILD)
+        return -1;
+    return std::nullopt;
 }
 
 clean_signals::clean_signals()

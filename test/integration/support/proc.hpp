@@ -16,6 +16,10 @@ namespace warden::it {
 /// A wait status as a shell shows it: the exit code, or 128 + the signal.
 int decode_wait_status(int wait_status);
 
+/// Reap `pid` if it has exited, without blocking: its decoded status, -1 if it
+/// was already reaped elsewhere (nothing more to learn), nothing while it runs.
+std::optional<int> try_reap(pid_t pid);
+
 /// posix_spawn attributes that give the new program default signal
 /// dispositions and an empty mask: Boost.Test installs handlers of its own,
 /// and the programs under test must start with a clean slate.
