@@ -2,6 +2,7 @@
 #include "config/load.hpp"
 #include "control/server.hpp"
 #include "control/socket_path.hpp"
+#include "platform/notify.hpp"
 #include "platform/process_host.hpp"
 #include "runtime/control_commands.hpp"
 #include "runtime/driver.hpp"
@@ -117,6 +118,14 @@ private:
 int run(std::string const& path, std::optional<config::log_level> level)
 {
     runtime::logging::start(level.value_or(config::log_level::info));
+    // First, before anything reads the environment: it takes NOTIFY_SOCKET
+    // and WATCHDOG_* out, so that no child inherits them (SPEC §8).
+    auto notifier = platform::make_service_notifier([](platform::log_severity sev, std::string const& m) {
+        if (sev == platform::log_severity::warning || sev == platform::log_severity::error)
+            WARDEN_LOG(warning) << m;
+        else
+            WARDEN_LOG(debug) << m;
+    });
     auto result = load(path);
     if (!result.cfg) {
         for (auto const& d : result.diagnostics)
@@ -132,7 +141,7 @@ int run(std::string const& path, std::optional<config::log_level> level)
 
     auto const daemon_spec = result.cfg->daemon;
     boost::asio::io_context io(1);
-    runtime::driver driver(io, std::move(*result.cfg), load);
+    runtime::driver driver(io, std::move(*result.cfg), load, std::move(notifier));
     runtime::control_commands commands(io, driver, WARDEN_VERSION);
     control::server server(io, commands, control_options(daemon_spec));
     if (auto problem = server.start()) {

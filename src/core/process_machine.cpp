@@ -35,6 +35,7 @@ void launch(transition_context& c, std::string reason)
 {
     enter(c, starting, std::move(reason));
     c.record.kill_sent = false;
+    c.record.not_ready = false;
     c.out.push_back(spawn{c.index});
 }
 
@@ -99,12 +100,26 @@ void start(transition_context& c, process_event const&)
     launch(c, "start requested");
 }
 
+bool uses_ready_check(config::process_spec const& spec)
+{
+    return spec.ready.kind != config::ready_kind::startsecs;
+}
+
+std::string seconds_text(std::chrono::seconds s) { return std::to_string(s.count()) + "s"; }
+
 void on_spawned(transition_context& c, process_event const& e)
 {
     auto& r = c.record;
     r.pid = std::get<spawned>(e).pid;
     r.started_at = c.now;
     r.last_error.clear();
+    if (uses_ready_check(c.spec)) {
+        // SPEC §2: with a `ready` check, startsecs plays no part; the check
+        // has until ready_timeout (from the spawn) to succeed.
+        arm(c, c.spec.ready_timeout);
+        c.out.push_back(check_ready{c.index});
+        return;
+    }
     if (c.spec.startsecs.count() == 0) {
         r.failed_starts = 0;
         enter(c, running, "started (startsecs=0)");
@@ -123,16 +138,42 @@ void exited_too_quickly(transition_context& c, process_event const& e)
 {
     auto const& x = std::get<core::exited>(e);
     remember_exit(c, x);
-    start_failed(c, "exited too quickly (" + x.description + ")");
+    if (c.record.not_ready)
+        start_failed(c, "not ready within " + seconds_text(c.spec.ready_timeout));
+    else
+        start_failed(c, "exited too quickly (" + x.description + ")");
 }
 
-void startsecs_elapsed(transition_context& c, process_event const& e)
+// The one STARTING timer means: startsecs passed (RUNNING); or, with a ready
+// check, ready_timeout passed (a failed start: stop the process, and BACKOFF
+// when it has exited); or that stop's stopwaitsecs passed (kill it).
+void start_deadline(transition_context& c, process_event const& e)
 {
     if (!timer_is_current(c, e))
         return;
-    c.record.failed_starts = 0;
-    enter(c, running,
-          "stayed up for " + std::to_string(c.spec.startsecs.count()) + "s (startsecs)");
+    auto& r = c.record;
+    if (!uses_ready_check(c.spec)) {
+        r.failed_starts = 0;
+        enter(c, running, "stayed up for " + seconds_text(c.spec.startsecs) + " (startsecs)");
+        return;
+    }
+    if (!r.not_ready) {
+        r.not_ready = true;
+        c.out.push_back(send_signal{c.index, r.pid, c.spec.stopsignal, c.spec.stopasgroup});
+        arm(c, c.spec.stopwaitsecs);
+        return;
+    }
+    if (!r.kill_sent)
+        signal_kill(c);
+}
+
+void on_ready(transition_context& c, process_event const& e)
+{
+    auto& r = c.record;
+    if (r.pid == 0 || r.not_ready || !uses_ready_check(c.spec))
+        return; // too late (being stopped), or no check was asked for
+    r.failed_starts = 0;
+    enter(c, running, "ready (" + std::get<became_ready>(e).how + ")");
 }
 
 void stop_before_spawn(transition_context& c, process_event const&)
@@ -204,22 +245,22 @@ void stopwait_elapsed(transition_context& c, process_event const& e)
 }
 
 // Rows: states in process_state order. Columns: events in process_event order:
-//   start_requested, stop_requested, kill_requested, spawned, spawn_failed, exited, timer_fired
+//   start_requested, stop_requested, kill_requested, spawned, spawn_failed, exited, timer_fired, became_ready
 constexpr std::array<std::array<cell, process_event_count>, process_state_count> table{{
-    /* STOPPED  */ {start, ignore, ignore, ignore, ignore, ignore, ignore},
-    /* STARTING */ {ignore, stop, kill_now, on_spawned, on_spawn_failed, exited_too_quickly, startsecs_elapsed},
-    /* RUNNING  */ {ignore, stop, kill_now, ignore, ignore, running_exited, ignore},
-    /* BACKOFF  */ {ignore, stop_before_spawn, stop_before_spawn, ignore, ignore, ignore, backoff_elapsed},
-    /* STOPPING */ {ignore, ignore, kill_stopping, ignore, ignore, stopped_exit, stopwait_elapsed},
-    /* EXITED   */ {start, ignore, ignore, ignore, ignore, ignore, ignore},
-    /* FATAL    */ {start, ignore, ignore, ignore, ignore, ignore, ignore},
+    /* STOPPED  */ {start, ignore, ignore, ignore, ignore, ignore, ignore, ignore},
+    /* STARTING */ {ignore, stop, kill_now, on_spawned, on_spawn_failed, exited_too_quickly, start_deadline, on_ready},
+    /* RUNNING  */ {ignore, stop, kill_now, ignore, ignore, running_exited, ignore, ignore},
+    /* BACKOFF  */ {ignore, stop_before_spawn, stop_before_spawn, ignore, ignore, ignore, backoff_elapsed, ignore},
+    /* STOPPING */ {ignore, ignore, kill_stopping, ignore, ignore, stopped_exit, stopwait_elapsed, ignore},
+    /* EXITED   */ {start, ignore, ignore, ignore, ignore, ignore, ignore, ignore},
+    /* FATAL    */ {start, ignore, ignore, ignore, ignore, ignore, ignore, ignore},
 }};
 
 struct named_cell { cell fn; std::string_view name; };
-constexpr std::array<named_cell, 15> cell_names{{
+constexpr std::array<named_cell, 16> cell_names{{
     {ignore, "ignore"}, {start, "start"}, {on_spawned, "on_spawned"},
     {on_spawn_failed, "on_spawn_failed"}, {exited_too_quickly, "exited_too_quickly"},
-    {startsecs_elapsed, "startsecs_elapsed"}, {stop_before_spawn, "stop_before_spawn"},
+    {start_deadline, "start_deadline"}, {on_ready, "on_ready"}, {stop_before_spawn, "stop_before_spawn"},
     {stop, "stop"}, {kill_now, "kill_now"}, {kill_stopping, "kill_stopping"},
     {running_exited, "running_exited"}, {backoff_elapsed, "backoff_elapsed"},
     {stopped_exit, "stopped_exit"}, {stopwait_elapsed, "stopwait_elapsed"},
@@ -228,7 +269,7 @@ constexpr std::array<named_cell, 15> cell_names{{
 
 constexpr std::array<std::string_view, process_event_count> event_names{
     "start_requested", "stop_requested", "kill_requested", "spawned",
-    "spawn_failed", "exited", "timer_fired"};
+    "spawn_failed", "exited", "timer_fired", "became_ready"};
 
 } // namespace
 

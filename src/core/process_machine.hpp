@@ -26,9 +26,11 @@ struct spawned { pid_type pid = 0; };
 struct spawn_failed { std::string reason; };
 struct exited { exit_status status; std::string description; };
 struct timer_fired { std::uint64_t generation = 0; };
+/// The `ready =` check succeeded (a TCP connect, READY=1, a check command exited 0).
+struct became_ready { std::string how; };
 
 using process_event = std::variant<start_requested, stop_requested, kill_requested,
-                                   spawned, spawn_failed, exited, timer_fired>;
+                                   spawned, spawn_failed, exited, timer_fired, became_ready>;
 inline constexpr int process_event_count = std::variant_size_v<process_event>;
 
 /// "start_requested", ... (for logs and test names)
@@ -63,8 +65,21 @@ struct finish_shutdown {};
 struct reconfigure { std::size_t process = 0; };
 /// A reload removed the process and it is down: free what the driver holds for it.
 struct release { std::size_t process = 0; };
+/// Start the process's `ready =` check (tcp or exec; notify listens from the spawn on).
+struct check_ready { std::size_t process = 0; };
+/// A start was asked for but some dependencies are not RUNNING yet (log it once).
+struct report_waiting {
+    std::size_t process = 0;
+    std::string on; ///< "db (STARTING), cache (FATAL)"
+};
+/// An `essential` process is gone for good: the daemon shuts down and exits 1.
+struct fail_daemon {
+    std::size_t process = 0;
+    std::string reason; ///< "went FATAL", "exited and will not be restarted"
+};
 
-using action = std::variant<spawn, send_signal, arm_timer, report_state, finish_shutdown, reconfigure, release>;
+using action = std::variant<spawn, send_signal, arm_timer, report_state, finish_shutdown, reconfigure, release,
+                            check_ready, report_waiting, fail_daemon>;
 
 // --- the machine ------------------------------------------------------------
 
@@ -80,6 +95,7 @@ struct process_record {
     std::string last_exit_description;
     std::string last_error;           ///< last spawn failure
     bool kill_sent = false;           ///< SIGKILL already sent during this stop
+    bool not_ready = false;           ///< `ready_timeout` passed: being stopped as a failed start
 };
 
 /// Everything a transition may read or write.

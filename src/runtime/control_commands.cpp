@@ -132,11 +132,14 @@ private:
                 driver_.start_process(it.index);
             if (record(it).state == process_state::running)
                 settle(it, true, "started");
+            else if (driver_.supervisor().start_blocked(it.index))
+                settle(it, false, "waiting for " + driver_.supervisor().waiting_for(it.index));
         }
     }
 
     bool on_state(core::report_state const& r)
     {
+        settle_blocked();
         for (auto& it : items_) {
             if (it.index != r.process || it.step == phase::done)
                 continue;
@@ -161,6 +164,16 @@ private:
             }
         }
         return !finish_if_done();
+    }
+
+    // A start waiting on a dependency that went FATAL (or was stopped) will
+    // not finish by itself: say so instead of waiting for ever.
+    void settle_blocked()
+    {
+        auto const& sup = driver_.supervisor();
+        for (auto& it : items_)
+            if (it.step == phase::starting && sup.start_blocked(it.index))
+                settle(it, false, "waiting for " + sup.waiting_for(it.index));
     }
 
     // Returns true once every target is settled (and the reply was sent).
@@ -197,17 +210,19 @@ private:
 
 } // namespace
 
-std::string describe(core::process_record const& record, std::string const& last_reason, core::time_point now)
+std::string describe(core::process_record const& record, std::string const& last_reason, core::time_point now,
+                     std::string const& waiting_for, std::string const& notify_status)
 {
+    auto const status = notify_status.empty() ? std::string{} : ", " + notify_status;
     switch (record.state) {
     case process_state::running:
-        return "pid " + std::to_string(record.pid) + ", uptime " + clock_text(now - record.started_at);
+        return "pid " + std::to_string(record.pid) + ", uptime " + clock_text(now - record.started_at) + status;
     case process_state::starting:
-        return record.pid ? "pid " + std::to_string(record.pid) : "starting";
+        return (record.pid ? "pid " + std::to_string(record.pid) : std::string("starting")) + status;
     case process_state::stopping:
         return "pid " + std::to_string(record.pid) + ", stopping";
     default:
-        return last_reason;
+        return waiting_for.empty() ? last_reason : "waiting for " + waiting_for;
     }
 }
 
@@ -289,7 +304,8 @@ reply control_commands::status(control::request const& req) const
                        {"group", sup.spec(i).group},
                        {"state", std::string(core::to_string(r.state))},
                        {"pid", r.pid},
-                       {"description", describe(r, driver_.last_reason(i), now)}};
+                       {"description", describe(r, driver_.last_reason(i), now, sup.waiting_for(i),
+                                                driver_.notify_status(i))}};
         if (r.state == process_state::running)
             p["uptime"] = std::chrono::duration<double>(now - r.started_at).count();
         processes.emplace_back(std::move(p));

@@ -37,6 +37,9 @@ private:
 };
 
 /// supervisorctl's last column: "pid 123, uptime 0:00:05", or why it is not running.
-std::string describe(core::process_record const& record, std::string const& last_reason, core::time_point now);
+/// `waiting_for`: the dependencies a start still waits for ("db (FATAL)");
+/// `notify_status`: the last STATUS= of a `ready = notify` process.
+std::string describe(core::process_record const& record, std::string const& last_reason, core::time_point now,
+                     std::string const& waiting_for = {}, std::string const& notify_status = {});
 
 } // namespace warden::runtime

@@ -8,8 +8,11 @@
 #include "config/program_spec.hpp"
 #include "core/reload_plan.hpp"
 #include "core/supervisor.hpp"
+#include "platform/notify.hpp"
 #include "platform/process_host.hpp"
 #include "runtime/output_capture.hpp"
+#include "runtime/service_reporter.hpp"
+#include "runtime/tcp_probe.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -35,7 +38,9 @@ struct reload_outcome {
 
 class driver {
 public:
-    driver(boost::asio::io_context& io, config::config cfg, config_loader loader);
+    /// `notifier`: the service manager to report to (sd_notify), or null.
+    driver(boost::asio::io_context& io, config::config cfg, config_loader loader,
+           std::unique_ptr<platform::service_notifier> notifier = nullptr);
     ~driver();
 
     /// Listen for stop requests and start the autostart programs. The daemon
@@ -49,6 +54,8 @@ public:
     core::supervisor const& supervisor() const { return supervisor_; }
     /// The reason given with the process's last state change ("exit status 1").
     std::string const& last_reason(std::size_t index) const { return slots_.at(index).last_reason; }
+    /// The last STATUS= a `ready = notify` process sent (empty if none).
+    std::string const& notify_status(std::size_t index) const { return slots_.at(index).notify_status; }
     void start_process(std::size_t index);
     void stop_process(std::size_t index);
     /// Empty, or why the signal could not be sent.
@@ -76,9 +83,23 @@ private:
         std::unique_ptr<boost::asio::steady_timer> timer;
         std::unique_ptr<output_capture> output; ///< null once released
         std::string last_reason = "not started";
+        /// Counts spawns, so that a readiness report from an earlier run of the process is dropped.
+        std::uint64_t incarnation = 0;
+        std::unique_ptr<platform::notify_listener> notify; ///< ready = notify, while the process lives
+        std::string notify_status;
+        std::unique_ptr<tcp_probe> tcp;                    ///< ready = tcp, while STARTING
+        std::unique_ptr<boost::asio::steady_timer> check_timer; ///< ready = exec: the next attempt
+        core::pid_type check_pid = 0;                      ///< ready = exec: the check running now
     };
 
     void add_slot(std::size_t index);
+    platform::spawn_request spawn_request_for(std::size_t index) const;
+    std::string open_notify_socket(std::size_t index);
+    void deliver_ready(std::size_t index, std::uint64_t incarnation, std::string how);
+    void do_exec_check(std::size_t index);
+    void on_check_exited(std::size_t index, core::pid_type pid, core::exit_status status, std::string description);
+    void stop_ready_check(std::size_t index);
+    service_reporter::summary summarize() const;
 
     void feed(std::size_t index, core::process_event const& event);
     void execute(std::vector<core::action> const& actions);
@@ -89,6 +110,9 @@ private:
     void run_action(core::finish_shutdown const& a);
     void run_action(core::reconfigure const& a);
     void run_action(core::release const& a);
+    void run_action(core::check_ready const& a);
+    void run_action(core::report_waiting const& a);
+    void run_action(core::fail_daemon const& a);
 
     void on_exited(std::size_t index, core::pid_type pid, core::exit_status status, std::string description);
     void on_output(std::size_t index, platform::output_stream stream, std::string_view bytes);
@@ -112,6 +136,7 @@ private:
     std::vector<slot> slots_;
     std::unique_ptr<platform::process_host> host_;
     std::unique_ptr<platform::request_source> requests_;
+    service_reporter reporter_;
     bool finished_ = false;
     int exit_code_ = 0;
 };

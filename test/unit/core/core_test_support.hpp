@@ -58,6 +58,12 @@ inline std::string describe(std::vector<action> const& actions)
             out += "reconfigure(#" + std::to_string(c->process) + ")";
         else if (auto const* rel = std::get_if<release>(&a))
             out += "release(#" + std::to_string(rel->process) + ")";
+        else if (auto const* k = std::get_if<check_ready>(&a))
+            out += "check_ready(#" + std::to_string(k->process) + ")";
+        else if (auto const* w = std::get_if<report_waiting>(&a))
+            out += "waiting(#" + std::to_string(w->process) + " on " + w->on + ")";
+        else if (auto const* f = std::get_if<fail_daemon>(&a))
+            out += "fail(#" + std::to_string(f->process) + " " + f->reason + ")";
     }
     return out;
 }
