@@ -11,6 +11,8 @@ packages=(
   supervisor                   # supervisord's own parser: the config test oracle
   python3                      # the example config's web server, the oracle script
   procps util-linux            # ps, setpriv, unshare used by the tests
+  dpkg-dev file                # cpack -G DEB: dpkg-shlibdeps computes Depends (needs file)
+  groff-base man-db logrotate  # the package test renders the man pages, runs the logrotate snippet
 )
 
 missing=()
