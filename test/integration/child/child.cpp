@@ -35,6 +35,20 @@
 //                       it is re-parented to the nearest child subreaper: this is
 //                       how a test makes an escaped orphan for the daemon to reap.
 //   --orphan-ms MS      the orphan's lifetime (default 200; -1: until killed)
+//   --check-file FILE   exit 0 if FILE exists, 1 if not (a `ready = exec:` probe
+//                       that records each attempt as "start")
+//   --notify-foreign    fork a process that leaves our group (setsid), sends
+//                       "READY=1\nSTATUS=foreign" to $NOTIFY_SOCKET, stays 1 s and
+//                       exits; we go on once it has sent (exit 3 if NOTIFY_SOCKET
+//                       is unset)
+//   --listen-tcp PORT   bind 127.0.0.1:PORT and listen (never accepting: the backlog
+//                       completes connects), append "<pid> <name> listen <ns>"
+//   --listen-after-ms MS  ... MS milliseconds after our start (default 0)
+//   --notify-ready-after-ms MS  MS milliseconds after our start, send
+//                       "READY=1\nSTATUS=ready" to $NOTIFY_SOCKET (a path, or an
+//                       abstract address "@name"), append "<pid> <name> notify <ns>"
+//                       (exit 3 at once if NOTIFY_SOCKET is unset; exit 4 if the
+//                       send fails). With --listen-tcp, the two happen in time order.
 //   --exit CODE         when the steps above are done, exit with CODE
 //   --exit-after-ms MS  ... but only after MS milliseconds (code from --exit, or 0)
 //   --crash             when the steps above are done, die by SIGSEGV (RLIMIT_CORE
@@ -45,15 +59,20 @@
 //
 // The steps run in the order of this list, whatever the order of the flags.
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -88,6 +107,11 @@ struct options {
     long exit_after_ms = -1;
     bool crash = false;
     long print_every_ms = 0;
+    std::string check_file;
+    bool notify_foreign = false;
+    long listen_port = -1;
+    long listen_after_ms = 0;
+    long notify_ready_after_ms = -1;
 };
 
 // --- async-signal-safe record writing ----------------------------------------
@@ -253,6 +277,11 @@ options parse(int argc, char** argv)
         else if (flag == "--exit-after-ms") opt.exit_after_ms = static_cast<long>(number());
         else if (flag == "--crash") opt.crash = true;
         else if (flag == "--print-every-ms") opt.print_every_ms = static_cast<long>(number());
+        else if (flag == "--check-file") opt.check_file = value();
+        else if (flag == "--notify-foreign") opt.notify_foreign = true;
+        else if (flag == "--listen-tcp") opt.listen_port = static_cast<long>(number());
+        else if (flag == "--listen-after-ms") opt.listen_after_ms = static_cast<long>(number());
+        else if (flag == "--notify-ready-after-ms") opt.notify_ready_after_ms = static_cast<long>(number());
         else usage(("unknown flag " + flag).c_str());
     }
     if (opt.record.size() >= sizeof record_path)
@@ -408,10 +437,135 @@ void start_orphan(options const& opt)
     });
 }
 
+// --- readiness ----------------------------------------------------------------------
+
+std::uint64_t started_ns = 0; // CLOCK_MONOTONIC at our start
+
+// Sleeps until `ms` milliseconds after our start (not at all when that has passed).
+void sleep_until_since_start(long ms)
+{
+    std::uint64_t const at = started_ns + static_cast<std::uint64_t>(ms) * 1000000u;
+    timespec deadline{static_cast<time_t>(at / 1000000000u), static_cast<long>(at % 1000000000u)};
+    while (::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, nullptr) == EINTR) {
+    }
+}
+
+// $NOTIFY_SOCKET, or exit 3 when it is unset.
+std::string notify_socket_or_exit()
+{
+    char const* value = std::getenv("NOTIFY_SOCKET");
+    if (!value || !*value) {
+        std::fprintf(stderr, "warden-test-child: NOTIFY_SOCKET unset\n");
+        std::exit(3);
+    }
+    return value;
+}
+
+// sd_notify(3)'s protocol: one datagram to the path (or, with a leading '@',
+// the abstract address) in NOTIFY_SOCKET. Returns false when it failed.
+bool send_notify(std::string const& socket_name, std::string const& message)
+{
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    if (socket_name.size() >= sizeof address.sun_path)
+        return false;
+    std::memcpy(address.sun_path, socket_name.data(), socket_name.size());
+    socklen_t size = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + socket_name.size());
+    if (socket_name[0] == '@')
+        address.sun_path[0] = '\0'; // abstract: no terminating NUL counted
+    else
+        size += 1;
+    int const fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return false;
+    ssize_t n;
+    do
+        n = ::sendto(fd, message.data(), message.size(), MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&address), size);
+    while (n < 0 && errno == EINTR);
+    ::close(fd);
+    return n == static_cast<ssize_t>(message.size());
+}
+
+// A process outside our group sends READY=1: the daemon must ignore it. It
+// lingers a second so that its pid still exists when the daemon looks it up.
+void notify_foreign(std::string const& socket_name)
+{
+    int done[2];
+    if (::pipe(done) != 0)
+        usage("pipe failed");
+    pid_t const pid = ::fork();
+    if (pid < 0)
+        usage("fork failed");
+    if (pid == 0) {
+        ::close(done[0]);
+        ::setsid();
+        send_notify(socket_name, "READY=1\nSTATUS=foreign");
+        ::close(done[1]);
+        sleep_ms(1000);
+        ::_exit(0);
+    }
+    ::close(done[1]);
+    char byte;
+    while (::read(done[0], &byte, 1) < 0 && errno == EINTR) {
+    }
+    ::close(done[0]);
+}
+
+int listen_fd = -1; // kept open until we exit
+
+void listen_tcp(long port)
+{
+    listen_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int const on = 1;
+    ::setsockopt(listen_fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (listen_fd < 0 || ::bind(listen_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::listen(listen_fd, 64) != 0) {
+        std::fprintf(stderr, "warden-test-child: cannot listen on 127.0.0.1:%ld: %s\n", port, std::strerror(errno));
+        std::exit(4);
+    }
+    write_record("listen");
+}
+
+void become_ready(options const& opt)
+{
+    std::string socket_name;
+    if (opt.notify_foreign || opt.notify_ready_after_ms >= 0)
+        socket_name = notify_socket_or_exit();
+    if (opt.notify_foreign)
+        notify_foreign(socket_name);
+    bool const listen = opt.listen_port >= 0;
+    bool const notify = opt.notify_ready_after_ms >= 0;
+    bool const listen_first = !notify || (listen && opt.listen_after_ms <= opt.notify_ready_after_ms);
+    auto do_listen = [&] {
+        sleep_until_since_start(opt.listen_after_ms);
+        listen_tcp(opt.listen_port);
+    };
+    auto do_notify = [&] {
+        sleep_until_since_start(opt.notify_ready_after_ms);
+        if (!send_notify(socket_name, "READY=1\nSTATUS=ready")) {
+            std::fprintf(stderr, "warden-test-child: cannot send to NOTIFY_SOCKET %s: %s\n", socket_name.c_str(),
+                         std::strerror(errno));
+            std::exit(4);
+        }
+        write_record("notify");
+    };
+    if (listen && listen_first)
+        do_listen();
+    if (notify)
+        do_notify();
+    if (listen && !listen_first)
+        do_listen();
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
+    started_ns = monotonic_ns();
     options const opt = parse(argc, argv);
 
     std::strcpy(record_path, opt.record.c_str());
@@ -444,6 +598,9 @@ int main(int argc, char** argv)
         start_grandchild(opt);
     if (!opt.orphan_file.empty())
         start_orphan(opt);
+    if (!opt.check_file.empty())
+        return ::access(opt.check_file.c_str(), F_OK) == 0 ? 0 : 1;
+    become_ready(opt);
 
     if (opt.exit_after_ms >= 0) {
         sleep_ms(opt.exit_after_ms);

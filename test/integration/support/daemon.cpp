@@ -166,10 +166,12 @@ run_result run_wardend(temp_dir const& dir, std::vector<std::string> const& args
 // --- daemon ----------------------------------------------------------------------
 
 wardend::wardend(temp_dir const& dir, fs::path const& config, std::vector<std::string> extra_args,
-               std::vector<std::string> extra_env)
+               std::vector<std::string> extra_env, std::vector<std::string> launcher)
     : marker_(dir.path().string()), log_path_(dir / "daemon.log")
 {
-    std::vector<std::string> argv{wardend_path(), "-c", config.string()};
+    std::vector<std::string> argv = std::move(launcher);
+    for (auto const& a : {wardend_path(), std::string("-c"), config.string()})
+        argv.push_back(a);
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     pid_ = spawn_process(argv, log_path_, extra_env);
 }

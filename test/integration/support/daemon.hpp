@@ -61,12 +61,16 @@ run_result run_wardend(temp_dir const& dir, std::vector<std::string> const& args
 /// prints the log.
 class wardend {
 public:
+    /// `launcher`, when not empty, is a command that runs wardend (e.g.
+    /// `unshare --pid --fork --mount-proc`): argv is launcher + wardend argv,
+    /// and pid() is then the launcher's pid.
     wardend(temp_dir const& dir, fs::path const& config, std::vector<std::string> extra_args = {},
-            std::vector<std::string> extra_env = {});
+            std::vector<std::string> extra_env = {}, std::vector<std::string> launcher = {});
     ~wardend();
     wardend(wardend const&) = delete;
     wardend& operator=(wardend const&) = delete;
 
+    /// The process started: wardend itself, or the launcher when there is one.
     pid_t pid() const { return pid_; }
     fs::path const& log_path() const { return log_path_; }
     /// The daemon log so far.

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cctype>
+#include <exception>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -129,7 +131,14 @@ pid_t process_group_of(pid_t pid)
 std::string command_line(pid_t pid)
 {
     std::ifstream file("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    std::string text;
+    try {
+        text.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+    } catch (std::exception const&) {
+        // The process exited while we read: read(2) fails with ESRCH, and
+        // libstdc++'s filebuf throws from istreambuf_iterator. Gone: "".
+        return {};
+    }
     for (char& c : text)
         if (c == '\0')
             c = ' ';
@@ -177,6 +186,46 @@ std::string join(std::vector<pid_t> const& pids)
     for (pid_t pid : pids)
         text += (text.empty() ? "" : " ") + std::to_string(pid);
     return text;
+}
+
+std::vector<pid_t> namespace_pids(pid_t pid)
+{
+    std::ifstream file("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    std::vector<pid_t> pids;
+    while (std::getline(file, line))
+        if (line.rfind("NSpid:", 0) == 0) {
+            std::istringstream fields(line.substr(6));
+            long n = 0;
+            while (fields >> n)
+                pids.push_back(static_cast<pid_t>(n));
+        }
+    return pids;
+}
+
+namespace {
+
+// The identity of `pid`'s PID namespace ("pid:[4026532]"), "" when gone.
+std::string pid_namespace_of(pid_t pid)
+{
+    std::error_code ec;
+    auto const target = std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/ns/pid", ec);
+    return ec ? std::string() : target.string();
+}
+
+} // namespace
+
+pid_t outer_pid(pid_t member, pid_t inner)
+{
+    std::string const ns = pid_namespace_of(member);
+    if (ns.empty())
+        return 0;
+    for (pid_t pid : all_pids()) {
+        auto const nested = namespace_pids(pid);
+        if (!nested.empty() && nested.back() == inner && pid_namespace_of(pid) == ns)
+            return pid;
+    }
+    return 0;
 }
 
 } // namespace warden::it

@@ -83,4 +83,12 @@ std::vector<pid_t> kill_processes_with(std::string_view marker, clock::duration 
 /// "1 2 3" for messages.
 std::string join(std::vector<pid_t> const& pids);
 
+/// The pid of `pid` in each PID namespace it belongs to, outermost first
+/// (the `NSpid:` line of /proc/PID/status); empty when it is gone.
+std::vector<pid_t> namespace_pids(pid_t pid);
+/// The pid, as we see it, of the process numbered `inner` inside the PID
+/// namespace of `member` (a process we see, e.g. that namespace's init);
+/// 0 when there is none.
+pid_t outer_pid(pid_t member, pid_t inner);
+
 } // namespace warden::it
