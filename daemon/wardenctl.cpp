@@ -233,7 +233,7 @@ std::string socket_path(options const& o)
         return o.socket;
     std::string file = o.config;
     if (file.empty())
-        for (char const* candidate : {"warden.ini", "/etc/warden/warden.ini"})
+        for (auto const& candidate : default_config_files())
             if (std::filesystem::exists(candidate)) {
                 file = candidate;
                 break;

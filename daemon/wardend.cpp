@@ -2,11 +2,13 @@
 #include "config/load.hpp"
 #include "control/server.hpp"
 #include "control/socket_path.hpp"
+#include "platform/host.hpp"
 #include "platform/notify.hpp"
 #include "platform/process_host.hpp"
 #include "runtime/control_commands.hpp"
 #include "runtime/driver.hpp"
 #include "runtime/logging.hpp"
+#include "service.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/program_options.hpp>
@@ -15,7 +17,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <unistd.h>
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -34,10 +35,10 @@ struct options {
     std::optional<config::log_level> log_level;
 };
 
-// SPEC §1: ./warden.ini, then /etc/warden/warden.ini.
+// SPEC §1: ./warden.ini, then /etc/warden/warden.ini (Windows: %PROGRAMDATA%).
 std::optional<std::string> find_config()
 {
-    for (char const* candidate : {"warden.ini", "/etc/warden/warden.ini"})
+    for (auto const& candidate : control::default_config_files())
         if (fs::exists(candidate))
             return candidate;
     return std::nullopt;
@@ -49,6 +50,7 @@ config::load_result load(std::string const& path)
     o.host_node_name = platform::host_node_name();
     o.environment = platform::environment_variables();
     o.user_exists = platform::user_exists;
+    o.platform = platform::config_platform();
     o.default_childlogdir = fs::temp_directory_path().string();
     return config::load_file(path, o);
 }
@@ -103,7 +105,7 @@ public:
     {
         if (path_.empty())
             return;
-        std::ofstream(path_) << ::getpid() << "\n";
+        std::ofstream(path_) << platform::current_pid() << "\n";
     }
     ~pidfile()
     {
@@ -115,7 +117,9 @@ private:
     std::string path_;
 };
 
-int run(std::string const& path, std::optional<config::log_level> level)
+// `default_logfile`: the log's file when the config names none (a Windows
+// service has no stderr); empty: stderr.
+int run(std::string const& path, std::optional<config::log_level> level, std::string const& default_logfile = {})
 {
     runtime::logging::start(level.value_or(config::log_level::info));
     // First, before anything reads the environment: it takes NOTIFY_SOCKET
@@ -133,7 +137,10 @@ int run(std::string const& path, std::optional<config::log_level> level)
         std::cerr << "wardend: " << path << " is invalid; not starting\n";
         return exit_usage;
     }
-    if (auto problem = runtime::logging::configure(result.cfg->daemon, level))
+    auto log_spec = result.cfg->daemon;
+    if (log_spec.logfile.empty())
+        log_spec.logfile = default_logfile;
+    if (auto problem = runtime::logging::configure(log_spec, level))
         WARDEN_LOG(error) << *problem;
     log_diagnostics(result.diagnostics);
     for (auto const& warning : platform::prepare_daemon(result.cfg->daemon))
@@ -162,6 +169,7 @@ int run(std::string const& path, std::optional<config::log_level> level)
 int main(int argc, char** argv)
 {
     options opt;
+    service_host::options service;
     std::string level;
     po::options_description desc("Usage: wardend [-c FILE] [--check [--strict]] [--log-level LEVEL]\nOptions");
     desc.add_options()
@@ -171,6 +179,7 @@ int main(int argc, char** argv)
         ("log-level", po::value(&level), "trace, debug, info, warning, error (overrides the file)")
         ("version", "print the version")
         ("help,h", "print this help");
+    service_host::add_options(desc, service);
     po::variables_map vm;
     try {
         po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
@@ -197,6 +206,16 @@ int main(int argc, char** argv)
     if (opt.strict && !opt.check) {
         std::cerr << "wardend: --strict only makes sense with --check\n";
         return exit_usage;
+    }
+    try {
+        auto const run_daemon = [&](std::string const& path, std::string const& default_logfile) {
+            return run(path, opt.log_level, default_logfile);
+        };
+        if (auto code = service_host::run_action(service, opt.config, run_daemon))
+            return *code;
+    } catch (std::exception const& e) {
+        std::cerr << "wardend: fatal: " << e.what() << "\n";
+        return exit_runtime_error;
     }
     if (opt.config.empty()) {
         auto found = find_config();

@@ -346,6 +346,10 @@ parsed<ready_check> parse_ready(std::string_view text, target_platform platform)
         return {r, {}};
     }
     if (head == "notify" && v.size() == head.size()) {
+        // systemd's protocol needs a Unix datagram socket and the sender's
+        // credentials: refuse it on Windows rather than never becoming ready.
+        if (platform == target_platform::windows)
+            return parsed<ready_check>::fail("'notify' is not supported on Windows; use tcp:HOST:PORT or exec:COMMAND");
         r.kind = ready_kind::notify;
         return {r, {}};
     }

@@ -4,6 +4,7 @@
 #include "control/client.hpp"
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/write.hpp>
 
 #include <cstdio>
@@ -32,15 +33,22 @@ std::optional<steady_clock::time_point> deadline_after(std::optional<client::dur
 
 } // namespace
 
+struct client::transport {
+    explicit transport(asio::io_context& io) : socket(io) {}
+    asio::local::stream_protocol::socket socket;
+};
+
 client::client(std::string socket_path)
-    : path_(std::move(socket_path)), socket_(io_), splitter_(max_reply_bytes)
+    : path_(std::move(socket_path)), transport_(std::make_unique<transport>(io_)), splitter_(max_reply_bytes)
 {
 }
+
+client::~client() = default;
 
 void client::close()
 {
     boost::system::error_code ignored;
-    socket_.close(ignored);
+    transport_->socket.close(ignored);
 }
 
 bool client::run_until(bool const& done, std::optional<steady_clock::time_point> deadline)
@@ -68,7 +76,7 @@ std::optional<client_error> client::connect(std::optional<duration> timeout)
 
     bool done = false;
     boost::system::error_code result;
-    socket_.async_connect(asio::local::stream_protocol::endpoint(path_), [&](boost::system::error_code ec) {
+    transport_->socket.async_connect(asio::local::stream_protocol::endpoint(path_), [&](boost::system::error_code ec) {
         result = ec;
         done = true;
     });
@@ -95,7 +103,7 @@ std::optional<client_error> client::call(request const& req, std::function<bool(
     std::string const line = encode(req);
     bool done = false;
     boost::system::error_code ec;
-    asio::async_write(socket_, asio::buffer(line), [&](boost::system::error_code e, std::size_t) {
+    asio::async_write(transport_->socket, asio::buffer(line), [&](boost::system::error_code e, std::size_t) {
         ec = e;
         done = true;
     });
@@ -140,7 +148,7 @@ std::optional<client_error> client::call(request const& req, std::function<bool(
 
         done = false;
         std::size_t n = 0;
-        socket_.async_read_some(asio::buffer(buffer_), [&](boost::system::error_code e, std::size_t k) {
+        transport_->socket.async_read_some(asio::buffer(buffer_), [&](boost::system::error_code e, std::size_t k) {
             ec = e;
             n = k;
             done = true;

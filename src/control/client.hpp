@@ -6,11 +6,11 @@
 #include "control/protocol.hpp"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/local/stream_protocol.hpp>
 
 #include <array>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -35,6 +35,9 @@ public:
     using duration = std::chrono::steady_clock::duration;
 
     explicit client(std::string socket_path);
+    ~client();
+    client(client const&) = delete;
+    client& operator=(client const&) = delete;
 
     /// Connect. Error: "cannot reach wardend at PATH: <reason>".
     std::optional<client_error> connect(std::optional<duration> timeout = std::nullopt);
@@ -56,9 +59,13 @@ private:
     // (the socket is then closed and the pending operation drained).
     bool run_until(bool const& done, std::optional<std::chrono::steady_clock::time_point> deadline);
 
+    /// The connection on io_: a Unix socket (client.cpp) or, on Windows, a
+    /// named pipe (windows/client_win.cpp).
+    struct transport;
+
     std::string path_;
     boost::asio::io_context io_;
-    boost::asio::local::stream_protocol::socket socket_;
+    std::unique_ptr<transport> transport_;
     line_splitter splitter_;
     std::array<char, 64 * 1024> buffer_{};
 };

@@ -29,6 +29,8 @@ std::string default_socket_path()
     return default_socket_path(::geteuid(), std::getenv("XDG_RUNTIME_DIR"));
 }
 
+std::vector<std::string> default_config_files() { return {"warden.ini", "/etc/warden/warden.ini"}; }
+
 config_socket socket_path_from_config(std::string const& file)
 {
     // The same expansion inputs as wardend's, so `socket = %(ENV_X)s/...`

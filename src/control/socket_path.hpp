@@ -23,6 +23,11 @@ std::string default_socket_path();
 ///   creates that directory 0755 and refuses it if another user owns it.
 std::string default_socket_path(unsigned euid, char const* xdg_runtime_dir);
 
+/// Where wardend and wardenctl look for the config when -c is not given, in
+/// order (SPEC §1): ./warden.ini, then /etc/warden/warden.ini (Windows:
+/// %PROGRAMDATA%\warden\warden.ini).
+std::vector<std::string> default_config_files();
+
 /// What a config file says about the socket.
 struct config_socket {
     std::optional<std::string> path;              ///< set when the file is valid

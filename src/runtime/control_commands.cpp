@@ -1,6 +1,7 @@
 #include "runtime/control_commands.hpp"
 
 #include "config/convert.hpp"
+#include "platform/host.hpp"
 #include "runtime/logging.hpp"
 
 #include <boost/asio/post.hpp>
@@ -339,7 +340,7 @@ reply control_commands::signal(control::request const& req)
 {
     if (req.args.size() < 2)
         return reply::failure(code::bad_arguments, "signal: give a signal and at least one process");
-    auto sig = config::parse_signal(req.args[0], config::target_platform::posix);
+    auto sig = config::parse_signal(req.args[0], platform::config_platform());
     if (!sig.value)
         return reply::failure(code::bad_arguments, "signal: " + sig.error);
     auto resolved = resolve(std::vector<std::string>(req.args.begin() + 1, req.args.end()));

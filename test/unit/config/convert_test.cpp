@@ -212,6 +212,14 @@ BOOST_AUTO_TEST_CASE(ready_checks)
         BOOST_TEST(!ready(bad).value.has_value(), bad);
 }
 
+BOOST_AUTO_TEST_CASE(ready_notify_is_refused_on_windows)
+{
+    auto const r = parse_ready("notify", target_platform::windows);
+    BOOST_TEST(!r.value.has_value());
+    BOOST_TEST(r.error.find("not supported on Windows") != std::string::npos);
+    BOOST_TEST(parse_ready("tcp:127.0.0.1:80", target_platform::windows).value.has_value());
+}
+
 BOOST_AUTO_TEST_CASE(names_of_enums)
 {
     BOOST_TEST(to_string(signal_id::term) == "TERM");
