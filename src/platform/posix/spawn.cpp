@@ -60,8 +60,14 @@ spawn_failure system_failure(char const* what, int error)
 }
 
 // End of file means the exec succeeded (the pipe is close-on-exec).
-std::optional<setup_report> read_report(int fd)
+// After vfork() there is nothing to wait for: the child wrote its report
+// before _exit(), or it got past exec's point of no return, which is what
+// resumed us; waiting for the close-on-exec EOF would only cost another
+// sleep and wake-up per spawn.
+std::optional<setup_report> read_report(int fd, bool wait)
 {
+    if (!wait)
+        ::fcntl(fd, F_SETFL, O_NONBLOCK);
     setup_report report{};
     for (;;) {
         ssize_t const n = ::read(fd, &report, sizeof report);
@@ -69,7 +75,7 @@ std::optional<setup_report> read_report(int fd)
             continue;
         if (n == static_cast<ssize_t>(sizeof report))
             return report;
-        return std::nullopt; // 0, or an error that leaves nothing to read
+        return std::nullopt; // 0, EAGAIN, or an error that leaves nothing to read
     }
 }
 
@@ -122,7 +128,15 @@ std::variant<spawned_child, spawn_failure> spawn_child(spawn_request const& requ
     sigset_t all, previous;
     sigfillset(&all);
     ::pthread_sigmask(SIG_SETMASK, &all, &previous);
-    pid_t const pid = ::fork();
+    // vfork: we wait for the exec anyway (the report pipe below), and
+    // sharing the address space spares copying the daemon's page tables,
+    // the copy-on-write faults after it, and the exec tearing the copy down
+    // again (bench/RESULTS.md, W1). run_child only makes system calls and
+    // never returns. A user switch keeps fork(): glibc's setuid() may signal
+    // the other threads of the process, which a child sharing our memory
+    // must never do.
+    bool const shared_memory = !plan.switch_to;
+    pid_t const pid = shared_memory ? ::vfork() : ::fork();
     if (pid == 0)
         run_child(context);
     int const fork_error = errno;
@@ -141,7 +155,7 @@ std::variant<spawned_child, spawn_failure> spawn_child(spawn_request const& requ
     err.write.reset();
     null_input.reset();
 
-    if (auto const failed = read_report(report.read.get())) {
+    if (auto const failed = read_report(report.read.get(), !shared_memory)) {
         reap_exactly(pid);
         return spawn_failure{describe_setup_failure(*failed, plan)};
     }
