@@ -31,13 +31,16 @@ void order(std::vector<diagnostic>& diags, std::vector<std::string> const& files
     diags = std::move(unique);
 }
 
+enum class scope { everything, daemon_only };
+
 load_result load(std::string const& path, std::optional<std::string_view> text,
-                 load_options const& options)
+                 load_options const& options, scope what = scope::everything)
 {
     load_result r;
     config_sources sources = read_sources(path, text, options, r.diagnostics);
     if (!sources.files.empty()) {
-        config cfg = validate(sources.doc, path, options, r.diagnostics);
+        config cfg = what == scope::everything ? validate(sources.doc, path, options, r.diagnostics)
+                                               : validate_daemon_section(sources.doc, path, options, r.diagnostics);
         if (!has_errors(r.diagnostics))
             r.cfg = std::move(cfg);
     }
@@ -55,6 +58,11 @@ load_result load_file(std::string const& path, load_options const& options)
 load_result load_text(std::string const& path, std::string_view text, load_options const& options)
 {
     return load(path, text, options);
+}
+
+load_result load_daemon_file(std::string const& path, load_options const& options)
+{
+    return load(path, std::nullopt, options, scope::daemon_only);
 }
 
 } // namespace warden::config

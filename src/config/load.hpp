@@ -38,6 +38,11 @@ load_result load_file(std::string const& path, load_options const& options);
 /// Same, from text (tests); `path` names it in diagnostics and sets %(here)s.
 load_result load_text(std::string const& path, std::string_view text, load_options const& options);
 
+/// Only `[warden]`/`[supervisord]` (includes read, the other sections not
+/// validated): what a client needs to find the daemon, without the cost of
+/// validating every program (`cfg->processes` is empty).
+load_result load_daemon_file(std::string const& path, load_options const& options);
+
 /// Canonical upper-case name without the SIG prefix: "TERM", "BREAK".
 std::string_view to_string(signal_id s);
 std::string_view to_string(log_level l);

@@ -104,6 +104,15 @@ public:
         return cfg;
     }
 
+    config run_daemon_only(std::string const& main_file)
+    {
+        config cfg;
+        cfg.file = main_file;
+        defaults_ = doc_.find("DEFAULT");
+        cfg.daemon = daemon();
+        return cfg;
+    }
+
 private:
     // [supervisord] and [warden] are one section; where both set a key,
     // [warden] (warden's own name for it) wins.
@@ -241,6 +250,12 @@ config validate(ini_document const& doc, std::string const& main_file,
                 load_options const& options, std::vector<diagnostic>& diags)
 {
     return document_validator(doc, options, diags).run(main_file);
+}
+
+config validate_daemon_section(ini_document const& doc, std::string const& main_file,
+                               load_options const& options, std::vector<diagnostic>& diags)
+{
+    return document_validator(doc, options, diags).run_daemon_only(main_file);
 }
 
 } // namespace warden::config

@@ -17,6 +17,9 @@ namespace warden::config {
 /// process names, depends_on.
 config validate(ini_document const& doc, std::string const& main_file,
                 load_options const& options, std::vector<diagnostic>& diags);
+/// Only the daemon's section; no processes.
+config validate_daemon_section(ini_document const& doc, std::string const& main_file,
+                               load_options const& options, std::vector<diagnostic>& diags);
 
 /// `[warden]`/`[supervisord]`, already merged into one section
 /// (validate_daemon.cpp).

@@ -48,7 +48,7 @@ std::string state_counts(core::supervisor const& sup)
 
 driver::driver(asio::io_context& io, config::config cfg, config_loader loader,
                std::unique_ptr<platform::service_notifier> notifier)
-    : io_(io), config_(std::move(cfg)), loader_(std::move(loader)), supervisor_(config_.processes),
+    : io_(io), config_(std::move(cfg)), loader_(std::move(loader)), supervisor_(std::move(config_.processes)),
       reporter_(io, std::move(notifier), [this] { return summarize(); })
 {
     for (std::size_t i = 0; i < supervisor_.size(); ++i)
@@ -147,7 +147,6 @@ reload_outcome driver::reload(bool dry_run)
         execute(supervisor_.replace(*supervisor_.find(name), spec_named(name), now_));
     if (!(loaded.cfg->daemon == config_.daemon))
         WARDEN_LOG(warning) << "reload: [warden] settings changed; they take effect when wardend restarts";
-    config_.processes = supervisor_.active_specs();
     reporter_.reloaded();
     return outcome;
 }

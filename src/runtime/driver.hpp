@@ -127,7 +127,7 @@ private:
     static void notify(std::list<Listener>& listeners, Args const&... args);
 
     boost::asio::io_context& io_;
-    config::config config_;
+    config::config config_; ///< its processes moved into supervisor_, which owns the specs from then on
     config_loader loader_;
     std::list<state_listener> state_listeners_;
     std::list<output_listener> output_listeners_;

@@ -61,7 +61,7 @@ config_socket socket_path_from_config(std::string const& file)
     if (::GetComputerNameExW(ComputerNameDnsHostname, host, &size))
         options.host_node_name = narrow(std::wstring_view(host, size));
 
-    auto result = config::load_file(file, options);
+    auto result = config::load_daemon_file(file, options); // only [warden]: see socket_path.cpp
     config_socket out;
     if (!result.cfg) {
         for (auto& d : result.diagnostics)

@@ -162,3 +162,16 @@ BOOST_AUTO_TEST_CASE(unreadable_main_file)
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(daemon_only_load_follows_includes_and_skips_programs)
+{
+    auto const file = (data_dir() / "daemon_only" / "main.conf").string();
+    auto const full = load_file(file, test_options());
+    BOOST_TEST(!full.cfg.has_value()); // [program:broken] has no command and a bad boolean
+
+    auto const daemon = load_daemon_file(file, test_options());
+    BOOST_TEST_REQUIRE(daemon.cfg.has_value(), dump(daemon.diagnostics));
+    BOOST_TEST(daemon.cfg->daemon.socket == "/run/elsewhere.sock");
+    BOOST_TEST(daemon.cfg->processes.empty());
+    BOOST_TEST(count(daemon.diagnostics, severity::error) == 0u);
+}

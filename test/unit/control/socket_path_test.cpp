@@ -49,7 +49,9 @@ BOOST_AUTO_TEST_CASE(socket_from_config)
         {"supervisord section", "[supervisord]\nsocket = /srv/s.sock\n", "/srv/s.sock"},
         {"expanded", "[warden]\nsocket = %(here)s/w.sock\n", dir.path + "/w.sock"},
         {"no key: the default", "[program:a]\ncommand = /bin/true\n", default_socket_path()},
-        {"invalid file", "[program:a]\nautostart = maybe\n", std::nullopt},
+        // Only [warden] is validated: a broken program does not hide the socket.
+        {"broken program", "[warden]\nsocket = /srv/w.sock\n[program:a]\nautostart = maybe\n", "/srv/w.sock"},
+        {"invalid [warden]", "[warden]\nsocket_mode = 9x\n", std::nullopt},
     };
     for (auto const& r : table) {
         BOOST_TEST_CONTEXT(r.name)
