@@ -264,9 +264,11 @@ std::vector<action> supervisor::replace(std::size_t index, config::process_spec 
 std::vector<config::process_spec> supervisor::active_specs() const
 {
     std::vector<config::process_spec> out;
+    // A replacement still waiting for its process to stop is already the
+    // configuration: a second reload must not see it as a change again.
     for (std::size_t i = 0; i < specs_.size(); ++i)
         if (active(i))
-            out.push_back(specs_[i]);
+            out.push_back(members_[i].replacement ? *members_[i].replacement : specs_[i]);
     return out;
 }
 

@@ -51,7 +51,8 @@ public:
     bool retired(std::size_t index) const { return members_.at(index).retired; }
     /// Part of the current configuration: not removed by a reload (nor being removed).
     bool active(std::size_t index) const { return !members_.at(index).retired && !members_[index].retiring; }
-    /// Specs of every process that is not retired, in index order.
+    /// Specs of every process in the configuration (not removed), in index
+    /// order; a pending replacement counts as the process's spec.
     std::vector<config::process_spec> active_specs() const;
 
     bool shutting_down() const { return shutting_down_; }

@@ -213,7 +213,10 @@ run_contents() {
     done < <(tr ',|' '\n\n' <<<"$depends" | sed 's/(.*//; s/:.*//; s/[[:space:]]//g' | grep .)
     while read -r lib path; do
         lib_path[$lib]=$path
-    done < <(ldd "$root/usr/bin/wardend" "$root/usr/bin/wardenctl" | awk '$2 == "=>" && $3 ~ /^\// {print $1, $3}')
+    # ldd names the dynamic loader by its path alone (no "=>"): a binary
+    # linked with -static-libstdc++ lists it as NEEDED.
+    done < <(ldd "$root/usr/bin/wardend" "$root/usr/bin/wardenctl" |
+        awk '$2 == "=>" && $3 ~ /^\// {print $1, $3} $1 ~ /^\// {n = split($1, part, "/"); print part[n], $1}')
     while read -r lib; do
         path=${lib_path[$lib]:-}
         pkg=""

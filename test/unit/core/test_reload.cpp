@@ -107,6 +107,9 @@ BOOST_AUTO_TEST_CASE(changed_running_process_restarts_with_the_new_spec)
     auto out = sup.replace(0, next, at(5));
     BOOST_TEST(describe(out) == "report(RUNNING->STOPPING) signal(#0 TERM group) timer(#0 +15000ms)");
     BOOST_TEST(sup.spec(0).command.front() == "/bin/true"); // old spec until it is down
+    // ... but the configuration already has the new one: reloading the same
+    // file again while it stops must find nothing to change.
+    BOOST_TEST(sup.active_specs().at(0).command.front() == "/bin/new");
     out = sup.handle(0, exited{exit_status{false, 0}, "exit status 0"}, at(6));
     BOOST_TEST(describe(out) == "report(STOPPING->STOPPED) reconfigure(#0) report(STOPPED->STARTING) spawn(#0)");
     BOOST_TEST(sup.spec(0).command.front() == "/bin/new");
