@@ -46,7 +46,7 @@ target_link_libraries(warden_platform PUBLIC warden_core warden_boost ${warden_w
 
 # The control plane: the portable codec and formatting, the Windows transport.
 add_library(warden_control STATIC
-  src/control/codec.cpp src/control/format.cpp src/control/protocol.cpp
+  src/control/codec.cpp src/control/config_socket.cpp src/control/format.cpp src/control/protocol.cpp
   src/control/windows/client_win.cpp src/control/windows/pipe_security.cpp
   src/control/windows/pipe_session.cpp src/control/windows/server_win.cpp
   src/control/windows/socket_path_win.cpp)

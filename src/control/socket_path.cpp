@@ -45,18 +45,7 @@ config_socket socket_path_from_config(std::string const& file)
             options.environment.emplace(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
     }
 
-    // Only [warden]: a client should not pay for validating every program
-    // (about 50 ms for 1000 of them) to learn one path.
-    auto result = config::load_daemon_file(file, options);
-    config_socket out;
-    if (!result.cfg) {
-        for (auto& d : result.diagnostics)
-            if (d.level == config::severity::error)
-                out.errors.push_back(std::move(d));
-        return out;
-    }
-    out.path = result.cfg->daemon.socket.empty() ? default_socket_path() : result.cfg->daemon.socket;
-    return out;
+    return socket_in_config(file, options);
 }
 
 } // namespace warden::control

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config/diagnostics.hpp"
+#include "config/load.hpp"
 
 #include <optional>
 #include <string>
@@ -38,5 +39,9 @@ struct config_socket {
 /// the daemon would see them, users not checked) and return its `socket`,
 /// or the default path when the key is absent or empty.
 config_socket socket_path_from_config(std::string const& file);
+
+/// The same, with the load options already gathered (config_socket.cpp; the
+/// OS-specific files call it).
+config_socket socket_in_config(std::string const& file, config::load_options const& options);
 
 } // namespace warden::control

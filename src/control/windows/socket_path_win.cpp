@@ -61,16 +61,7 @@ config_socket socket_path_from_config(std::string const& file)
     if (::GetComputerNameExW(ComputerNameDnsHostname, host, &size))
         options.host_node_name = narrow(std::wstring_view(host, size));
 
-    auto result = config::load_daemon_file(file, options); // only [warden]: see socket_path.cpp
-    config_socket out;
-    if (!result.cfg) {
-        for (auto& d : result.diagnostics)
-            if (d.level == config::severity::error)
-                out.errors.push_back(std::move(d));
-        return out;
-    }
-    out.path = result.cfg->daemon.socket.empty() ? default_socket_path() : result.cfg->daemon.socket;
-    return out;
+    return socket_in_config(file, options);
 }
 
 } // namespace warden::control
