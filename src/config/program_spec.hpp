@@ -42,8 +42,8 @@ struct log_target {
     bool operator==(log_target const&) const = default;
 };
 
-/// `ready =` (warden's own key). Only `startsecs` is acted on by issue 2;
-/// the others are parsed and validated so configs can already use them.
+/// `ready =` (warden's own key): when a STARTING process counts as RUNNING.
+/// `notify` is a config error on Windows.
 enum class ready_kind { startsecs, tcp, notify, exec };
 
 struct ready_check {
@@ -88,7 +88,7 @@ struct process_spec {
     log_target stdout_log;
     log_target stderr_log;
 
-    // warden's own keys (acted on from issue 4 on).
+    // warden's own keys (the supervisor acts on them; see core/supervisor.hpp).
     std::vector<std::string> depends_on; ///< program names
     ready_check ready;
     std::chrono::seconds ready_timeout{60};
