@@ -44,11 +44,13 @@ target_link_libraries(warden_config PUBLIC warden_boost)
 warden_module(warden_platform platform/windows)
 target_link_libraries(warden_platform PUBLIC warden_core warden_boost ${warden_win_system_libs})
 
-# The control plane: the portable codec and formatting, the Windows transport.
+# The control plane: the portable codec, session, server and client, the
+# Windows transport (named pipes).
 add_library(warden_control STATIC
-  src/control/codec.cpp src/control/config_socket.cpp src/control/format.cpp src/control/protocol.cpp
-  src/control/windows/client_win.cpp src/control/windows/pipe_security.cpp
-  src/control/windows/pipe_session.cpp src/control/windows/server_win.cpp
+  src/control/client.cpp src/control/codec.cpp src/control/config_socket.cpp src/control/format.cpp
+  src/control/protocol.cpp src/control/server.cpp src/control/session.cpp
+  src/control/windows/client_win.cpp src/control/windows/pipe_listener.cpp
+  src/control/windows/pipe_security.cpp src/control/windows/pipe_stream.cpp
   src/control/windows/socket_path_win.cpp)
 target_include_directories(warden_control PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/src)
 target_compile_options(warden_control PRIVATE ${WARDEN_WARNINGS})

@@ -3,12 +3,9 @@
 // blocking-client-with-timeout pattern), so no step can hang forever.
 #include "control/client.hpp"
 
-#include <boost/asio/error.hpp>
-#include <boost/asio/local/stream_protocol.hpp>
-#include <boost/asio/write.hpp>
+#include "control/client_transport.hpp"
 
-#include <cstdio>
-#include <sys/un.h>
+#include <boost/asio/buffer.hpp>
 
 namespace asio = boost::asio;
 using std::chrono::steady_clock;
@@ -16,13 +13,6 @@ using std::chrono::steady_clock;
 namespace warden::control {
 
 namespace {
-
-std::string seconds_text(client::duration d)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%gs", std::chrono::duration<double>(d).count());
-    return buf;
-}
 
 std::optional<steady_clock::time_point> deadline_after(std::optional<client::duration> timeout)
 {
@@ -33,23 +23,14 @@ std::optional<steady_clock::time_point> deadline_after(std::optional<client::dur
 
 } // namespace
 
-struct client::transport {
-    explicit transport(asio::io_context& io) : socket(io) {}
-    asio::local::stream_protocol::socket socket;
-};
-
 client::client(std::string socket_path)
-    : path_(std::move(socket_path)), transport_(std::make_unique<transport>(io_)), splitter_(max_reply_bytes)
+    : path_(client_path(std::move(socket_path))), transport_(make_client_transport(io_)), splitter_(max_reply_bytes)
 {
 }
 
 client::~client() = default;
 
-void client::close()
-{
-    boost::system::error_code ignored;
-    transport_->socket.close(ignored);
-}
+void client::close() { transport_->close(); }
 
 bool client::run_until(bool const& done, std::optional<steady_clock::time_point> deadline)
 {
@@ -68,27 +49,8 @@ bool client::run_until(bool const& done, std::optional<steady_clock::time_point>
 
 std::optional<client_error> client::connect(std::optional<duration> timeout)
 {
-    std::string const prefix = "cannot reach wardend at " + path_ + ": ";
-    if (path_.empty())
-        return client_error{client_error::unreachable, "cannot reach wardend: no socket path"};
-    if (path_.size() >= sizeof(sockaddr_un::sun_path))
-        return client_error{client_error::unreachable, prefix + "the path is too long for a Unix socket"};
-
-    bool done = false;
-    boost::system::error_code result;
-    transport_->socket.async_connect(asio::local::stream_protocol::endpoint(path_), [&](boost::system::error_code ec) {
-        result = ec;
-        done = true;
-    });
-    if (!run_until(done, deadline_after(timeout)))
-        return client_error{client_error::unreachable, prefix + "no answer within " + seconds_text(*timeout)};
-    if (result) {
-        std::string message = prefix + result.message();
-        if (result == asio::error::not_found || result.value() == ENOENT || result == asio::error::connection_refused)
-            message += " (is wardend running?)";
-        return client_error{client_error::unreachable, message};
-    }
-    return std::nullopt;
+    auto const deadline = deadline_after(timeout);
+    return transport_->connect(path_, timeout, [this, deadline](bool const& done) { return run_until(done, deadline); });
 }
 
 std::optional<client_error> client::call(request const& req, std::function<bool(reply const&)> const& on_reply,
@@ -103,7 +65,7 @@ std::optional<client_error> client::call(request const& req, std::function<bool(
     std::string const line = encode(req);
     bool done = false;
     boost::system::error_code ec;
-    asio::async_write(transport_->socket, asio::buffer(line), [&](boost::system::error_code e, std::size_t) {
+    transport_->async_write(asio::buffer(line), [&](boost::system::error_code e, std::size_t) {
         ec = e;
         done = true;
     });
@@ -148,27 +110,23 @@ std::optional<client_error> client::call(request const& req, std::function<bool(
 
         done = false;
         std::size_t n = 0;
-        transport_->socket.async_read_some(asio::buffer(buffer_), [&](boost::system::error_code e, std::size_t k) {
+        transport_->async_read_some(asio::buffer(buffer_), [&](boost::system::error_code e, std::size_t k) {
             ec = e;
             n = k;
             done = true;
         });
         if (!run_until(done, deadline))
             return timed_out();
-        if (ec == asio::error::eof || ec == asio::error::connection_reset) {
+        if (n > 0)
+            splitter_.feed(std::string_view(buffer_.data(), n));
+        if (ec && transport_->is_end(ec)) {
             eof = true; // serve what was received, then report
-            splitter_.end();
-            continue;
-        }
-        if (ec && ec == asio::error::broken_pipe) { // the socket is finished: same as EOF
-            eof = true;
             splitter_.end();
             continue;
         }
         if (ec)
             return client_error{replied ? client_error::protocol : client_error::unreachable,
                                 "reading from wardend at " + path_ + " failed: " + ec.message()};
-        splitter_.feed(std::string_view(buffer_.data(), n));
     }
 }
 

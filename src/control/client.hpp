@@ -54,14 +54,14 @@ public:
 
     std::string const& path() const { return path_; }
 
+    /// The connection on io_ (client_transport.hpp): a Unix socket
+    /// (client_unix.cpp) or, on Windows, a named pipe (windows/client_win.cpp).
+    struct transport;
+
 private:
     // Run the io_context until `done` or the deadline; false on timeout
     // (the socket is then closed and the pending operation drained).
     bool run_until(bool const& done, std::optional<std::chrono::steady_clock::time_point> deadline);
-
-    /// The connection on io_: a Unix socket (client.cpp) or, on Windows, a
-    /// named pipe (windows/client_win.cpp).
-    struct transport;
 
     std::string path_;
     boost::asio::io_context io_;

@@ -1,6 +1,6 @@
 // A control session: peer check, request lines in, replies out, in order.
 //
-//   accept -> credentials -- foreign uid --> permission_denied, close
+//   accept -> admit (peer uid) -- refused --> permission_denied, close
 //                  |
 //                  v
 //   read -> splitter -> line -> decode -- bad --> error reply ----+
@@ -16,12 +16,8 @@
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/write.hpp>
 
 #include <exception>
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <utility>
 
 namespace asio = boost::asio;
@@ -39,21 +35,15 @@ std::string seconds_text(steady_clock::duration d)
     return std::to_string(ms) + "ms";
 }
 
-// A client leaving, however abruptly, is routine: not worth a warning.
 /// How long a session waits for the client's EOF after its last reply.
 constexpr auto linger_time = std::chrono::seconds(2);
 
-bool is_disconnect(boost::system::error_code ec)
-{
-    return ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe
-        || ec == asio::error::connection_aborted;
-}
-
 } // namespace
 
-session::session(socket_type socket, std::uint64_t id, session_settings settings, closed_fn on_closed)
-    : socket_(std::move(socket)),
-      idle_timer_(socket_.get_executor()),
+session::session(std::unique_ptr<session_stream> stream, std::uint64_t id, session_settings settings,
+                 closed_fn on_closed)
+    : stream_(std::move(stream)),
+      idle_timer_(stream_->get_executor()),
       id_(id),
       settings_(std::move(settings)),
       on_closed_(std::move(on_closed)),
@@ -67,13 +57,13 @@ void session::log(severity level, std::string message) const
         settings_.log(level, who_ + ": " + std::move(message));
 }
 
-// The one error reporter: log once (routine disconnects at debug level),
-// then close this session only.
+// The one error reporter: log once (a client leaving, however abruptly, is
+// routine: debug level), then close this session only.
 void session::fail(boost::system::error_code ec, char const* what)
 {
     if (closed_)
         return;
-    if (is_disconnect(ec))
+    if (stream_->is_disconnect(ec))
         log(severity::debug, std::string(what) + ": " + ec.message() + " (client went away)");
     else
         log(severity::warning, std::string(what) + " failed: " + ec.message() + "; closing the connection");
@@ -82,22 +72,12 @@ void session::fail(boost::system::error_code ec, char const* what)
 
 void session::start()
 {
-    int const fd = socket_.native_handle();
-    ::fcntl(fd, F_SETFD, FD_CLOEXEC); // children close everything anyway; this is hygiene
-
-    ucred cred{};
-    socklen_t len = sizeof cred;
-    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
-        fail(boost::system::error_code(errno, boost::system::system_category()), "reading the peer's credentials");
-        return;
-    }
-    who_ += " (uid " + std::to_string(cred.uid) + ", pid " + std::to_string(cred.pid) + ")";
-
-    if (cred.uid != 0 && cred.uid != settings_.daemon_uid) {
-        std::string const message = "permission denied: uid " + std::to_string(cred.uid)
-            + " is not root or the daemon's user";
-        log(severity::warning, message + " (uid " + std::to_string(settings_.daemon_uid) + "); closing the connection");
-        enqueue(encode(reply::failure(error_code::permission_denied, message)));
+    std::string peer;
+    auto const refusal = stream_->admit(peer);
+    who_ += peer;
+    if (refusal) {
+        log(severity::warning, *refusal + "; closing the connection");
+        enqueue(encode(reply::failure(error_code::permission_denied, *refusal)));
         close_after_write();
         return;
     }
@@ -125,7 +105,7 @@ void session::maybe_read()
 void session::do_read()
 {
     reading_ = true;
-    socket_.async_read_some(asio::buffer(read_buffer_),
+    stream_->async_read_some(asio::buffer(read_buffer_),
         [self = shared_from_this()](boost::system::error_code ec, std::size_t n) { self->on_read(ec, n); });
 }
 
@@ -142,9 +122,9 @@ void session::on_read(boost::system::error_code ec, std::size_t n)
             do_read();
         return;
     }
-    if (ec == asio::error::eof) {
+    if (ec == asio::error::eof || (ec && stream_->is_disconnect(ec))) {
         eof_ = true;
-        if (peer_hung_up()) { // closed, not just half-closed: nobody will read a reply
+        if (ec != asio::error::eof || stream_->peer_gone_at_eof()) { // nobody will read a reply
             log(severity::debug, busy_ ? "disconnected during a request" : "disconnected");
             close();
             return;
@@ -162,13 +142,6 @@ void session::on_read(boost::system::error_code ec, std::size_t n)
     dispatch();
 }
 
-// At EOF, whether the peer closed its whole socket (POLLHUP) or only shut
-// down its sending side (POLLRDHUP alone, e.g. `socat` after its stdin ends).
-bool session::peer_hung_up()
-{
-    pollfd p{socket_.native_handle(), POLLRDHUP, 0};
-    return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR)) != 0;
-}
 
 // --- requests ------------------------------------------------------------------
 
@@ -248,7 +221,7 @@ bool session::deliver(std::uint64_t seq, reply r)
         // Not from inside the handler's own call stack: the next request
         // starts from a fresh completion.
         if (!dispatching_)
-            asio::post(socket_.get_executor(), [self = shared_from_this()] { self->dispatch(); });
+            asio::post(stream_->get_executor(), [self = shared_from_this()] { self->dispatch(); });
     }
     return true;
 }
@@ -289,7 +262,7 @@ void session::do_write()
     }
     for (auto const& s : in_flight_)
         buffers_.push_back(asio::buffer(s));
-    asio::async_write(socket_, buffers_,
+    stream_->async_write(buffers_,
         [self = shared_from_this()](boost::system::error_code ec, std::size_t n) { self->on_write(ec, n); });
 }
 
@@ -327,15 +300,13 @@ void session::close_after_write()
 // ECONNRESET, instead of our last reply (permission_denied, idle_timeout).
 void session::linger()
 {
-    if (eof_) {
+    if (lingering_)
+        return;
+    if (eof_ || !stream_->shutdown_send()) {
         close();
         return;
     }
-    if (lingering_)
-        return;
     lingering_ = true;
-    boost::system::error_code ignored;
-    socket_.shutdown(socket_type::shutdown_send, ignored);
     do_idle_wait(steady_clock::now() + linger_time);
     if (!reading_)
         do_read();
@@ -385,16 +356,6 @@ void session::on_idle(boost::system::error_code ec)
 
 // --- closing -------------------------------------------------------------------
 
-// Read (and drop) what the client sent and we did not read, without
-// blocking: closing a Unix socket with unread input makes the peer's next
-// read fail with ECONNRESET instead of showing our last reply and then EOF.
-void session::drain_input()
-{
-    char sink[4096];
-    for (int i = 0; i < 16; ++i)
-        if (::recv(socket_.native_handle(), sink, sizeof sink, MSG_DONTWAIT) <= 0)
-            break;
-}
 
 void session::close()
 {
@@ -403,11 +364,9 @@ void session::close()
     closed_ = true;
     auto self = shared_from_this(); // on_closed_ may drop the server's reference
     if (!eof_)
-        drain_input();
-    boost::system::error_code ignored;
+        stream_->drain_input();
     idle_timer_.cancel();
-    socket_.shutdown(socket_type::shutdown_both, ignored);
-    socket_.close(ignored);
+    stream_->close();
     queue_.clear();
     if (busy_)
         log(severity::debug, "closed during a request");

@@ -1,12 +1,14 @@
 // One control client's connection (docs/protocol.md), in the manner of the
 // `connection` of Asio's HTTP server examples: reads request lines, hands
 // them to the command_handler one at a time, writes the replies in order.
+// The same code serves a Unix socket and a Windows named pipe: what differs
+// is behind session_stream.
 #pragma once
 
 #include "control/codec.hpp"
 #include "control/protocol.hpp"
+#include "control/session_stream.hpp"
 
-#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/system/error_code.hpp>
 
@@ -36,7 +38,6 @@ struct session_settings {
     /// Replies queued for a client that does not read them; past this the
     /// client is dropped (a single reply larger than this still goes out).
     std::size_t max_queued_bytes = 1024 * 1024;
-    unsigned daemon_uid = 0; ///< the daemon's effective uid: served, with root
     log_fn log;
 };
 
@@ -44,15 +45,15 @@ struct session_settings {
 /// everything runs on the io_context's single thread.
 class session : public std::enable_shared_from_this<session> {
 public:
-    using socket_type = boost::asio::local::stream_protocol::socket;
     /// Called once, from close(), so the server forgets the session.
     using closed_fn = std::function<void(session*)>;
 
     /// `id` names the client in log lines ("client 7").
-    session(socket_type socket, std::uint64_t id, session_settings settings, closed_fn on_closed);
+    session(std::unique_ptr<session_stream> stream, std::uint64_t id, session_settings settings,
+            closed_fn on_closed);
 
-    /// Check the peer's credentials, then serve requests until the client
-    /// leaves, stalls or misbehaves.
+    /// Check the peer, then serve requests until the client leaves, stalls
+    /// or misbehaves.
     void start();
 
     /// Close the connection now (pending replies are dropped); the handler's
@@ -83,10 +84,8 @@ private:
 
     void fail(boost::system::error_code ec, char const* what);
     void log(severity level, std::string message) const;
-    bool peer_hung_up();
-    void drain_input();
 
-    socket_type socket_;
+    std::unique_ptr<session_stream> stream_;
     boost::asio::steady_timer idle_timer_;
     std::uint64_t id_;
     session_settings settings_;
@@ -96,7 +95,7 @@ private:
     line_splitter splitter_;
     std::array<char, 4096> read_buffer_{};
 
-    std::deque<std::string> queue_;           ///< encoded replies not yet handed to the socket
+    std::deque<std::string> queue_;           ///< encoded replies not yet handed to the stream
     std::vector<std::string> in_flight_;      ///< being written
     std::vector<boost::asio::const_buffer> buffers_;
     std::size_t queued_bytes_ = 0;            ///< queue_ + in_flight_

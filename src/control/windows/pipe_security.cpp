@@ -88,4 +88,14 @@ std::optional<std::string> pipe_path(std::string const& socket)
     return prefix + socket;
 }
 
+std::wstring pipe_name_w(std::string const& path)
+{
+    if (path.empty())
+        return {};
+    int const n = ::MultiByteToWideChar(CP_UTF8, 0, path.data(), static_cast<int>(path.size()), nullptr, 0);
+    std::wstring out(static_cast<std::size_t>(n), L'\0');
+    ::MultiByteToWideChar(CP_UTF8, 0, path.data(), static_cast<int>(path.size()), out.data(), n);
+    return out;
+}
+
 } // namespace warden::control::windows

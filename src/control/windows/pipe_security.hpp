@@ -39,4 +39,7 @@ std::wstring control_pipe_sddl(std::wstring const& user_sid);
 /// anything else (a file path cannot be a named pipe).
 std::optional<std::string> pipe_path(std::string const& socket);
 
+/// A pipe path (UTF-8) as the wide string the W functions take.
+std::wstring pipe_name_w(std::string const& path);
+
 } // namespace warden::control::windows
