@@ -7,6 +7,7 @@
 #include "platform/process_host.hpp"
 #include "runtime/control_commands.hpp"
 #include "runtime/driver.hpp"
+#include "runtime/operations.hpp"
 #include "runtime/logging.hpp"
 #include "service.hpp"
 
@@ -149,7 +150,8 @@ int run(std::string const& path, std::optional<config::log_level> level, std::st
     auto const daemon_spec = result.cfg->daemon;
     boost::asio::io_context io(1);
     runtime::driver driver(io, std::move(*result.cfg), load, std::move(notifier));
-    runtime::control_commands commands(io, driver, WARDEN_VERSION);
+    runtime::operations operations(io, driver, WARDEN_VERSION);
+    runtime::control_commands commands(operations);
     control::server server(io, commands, control_options(daemon_spec));
     if (auto problem = server.start()) {
         WARDEN_LOG(error) << "control socket: " << *problem << "; not starting";

@@ -1,11 +1,11 @@
-// The daemon's command handler: maps control-protocol requests (SPEC §5,
-// docs/protocol.md) onto driver operations. Runs on the io_context thread.
+// The JSON-lines front door's command handler: translates control-protocol
+// requests (SPEC §5, docs/protocol.md) into the shared operations
+// (operations.hpp) and their outcomes into replies. Runs on the io_context
+// thread.
 #pragma once
 
 #include "control/protocol.hpp"
-#include "runtime/driver.hpp"
-
-#include <boost/asio/io_context.hpp>
+#include "runtime/operations.hpp"
 
 #include <string>
 #include <variant>
@@ -15,7 +15,7 @@ namespace warden::runtime {
 
 class control_commands final : public control::command_handler {
 public:
-    control_commands(boost::asio::io_context& io, driver& d, std::string version);
+    explicit control_commands(operations& ops);
 
     void handle(control::request const& req, control::reply_fn send) override;
 
@@ -31,15 +31,8 @@ private:
     control::reply reload(control::request const& req);
     void shutdown(control::reply_fn send);
 
-    boost::asio::io_context& io_;
+    operations& ops_;
     driver& driver_;
-    std::string version_;
 };
-
-/// supervisorctl's last column: "pid 123, uptime 0:00:05", or why it is not running.
-/// `waiting_for`: the dependencies a start still waits for ("db (FATAL)");
-/// `notify_status`: the last STATUS= of a `ready = notify` process.
-std::string describe(core::process_record const& record, std::string const& last_reason, core::time_point now,
-                     std::string const& waiting_for = {}, std::string const& notify_status = {});
 
 } // namespace warden::runtime

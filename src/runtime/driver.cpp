@@ -137,12 +137,9 @@ reload_outcome driver::reload(bool dry_run)
     // Added before changed: a changed program that now depends on an added
     // one must find it when it starts again.
     for (auto const& name : outcome.plan.removed)
-        execute(supervisor_.remove(*supervisor_.find(name), now_));
-    for (auto const& name : outcome.plan.added) {
-        auto actions = supervisor_.add(spec_named(name), now_);
-        add_slot(supervisor_.size() - 1);
-        execute(actions);
-    }
+        remove_process(*supervisor_.find(name));
+    for (auto const& name : outcome.plan.added)
+        add_process(spec_named(name));
     for (auto const& name : outcome.plan.changed)
         execute(supervisor_.replace(*supervisor_.find(name), spec_named(name), now_));
     if (!(loaded.cfg->daemon == config_.daemon))
@@ -150,6 +147,15 @@ reload_outcome driver::reload(bool dry_run)
     reporter_.reloaded();
     return outcome;
 }
+
+void driver::add_process(config::process_spec spec)
+{
+    auto actions = supervisor_.add(std::move(spec), now());
+    add_slot(supervisor_.size() - 1);
+    execute(actions);
+}
+
+void driver::remove_process(std::size_t index) { execute(supervisor_.remove(index, now())); }
 
 void driver::start()
 {

@@ -62,6 +62,16 @@ public:
     std::string signal_process(std::size_t index, config::signal_id signal);
     /// Re-read the config file and apply the difference (unless dry_run).
     reload_outcome reload(bool dry_run);
+    /// Read and validate the config file again, changing nothing.
+    config::load_result read_config() const { return loader_(config_.file); }
+    /// Add one process (started when `autostart`); its index is supervisor().size() - 1.
+    void add_process(config::process_spec spec);
+    /// Remove one process (stopped first if it runs).
+    void remove_process(std::size_t index);
+    /// The config file, as given.
+    std::string const& config_file() const { return config_.file; }
+    /// `[warden]` as the daemon started with it.
+    config::daemon_spec const& daemon_settings() const { return config_.daemon; }
     /// One log summary of a reload (SIGHUP or wardenctl).
     void log_reload(reload_outcome const& outcome);
     /// The same ordered shutdown as SIGTERM.

@@ -88,6 +88,8 @@ public:
             line = "<" + std::to_string(journal_priority(sev)) + ">" + msg + "\n";
         else
             line = timestamp() + " " + level_name(sev) + " " + msg + "\n";
+        if (observer_)
+            observer_(line);
         if (file_ && !file_->write(line))
             return;
         std::fwrite(line.data(), 1, line.size(), stderr);
@@ -96,8 +98,10 @@ public:
 
     void use_file(std::unique_ptr<rotating_file> f) { file_ = std::move(f); }
     rotating_file* file() { return file_.get(); }
+    void observe(std::function<void(std::string_view)> f) { observer_ = std::move(f); }
 
 private:
+    std::function<void(std::string_view)> observer_;
     std::unique_ptr<rotating_file> file_;
     bool journal_ = std::getenv("JOURNAL_STREAM") != nullptr;
 };
@@ -141,6 +145,13 @@ void reopen()
     auto backend = sink->locked_backend();
     if (auto* f = backend->file())
         f->open();
+}
+
+void observe_lines(std::function<void(std::string_view)> observer)
+{
+    if (!sink)
+        start(config::log_level::info);
+    sink->locked_backend()->observe(std::move(observer));
 }
 
 std::optional<config::log_level> parse_level(std::string const& name)

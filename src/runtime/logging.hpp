@@ -8,7 +8,9 @@
 
 #include <boost/log/trivial.hpp>
 
+#include <functional>
 #include <optional>
+#include <string_view>
 #include <string>
 
 /// WARDEN_LOG(info) << "web: spawned pid " << pid;
@@ -25,6 +27,11 @@ std::optional<std::string> configure(config::daemon_spec const& spec, std::optio
 
 /// Reopen the logfile (SIGUSR2, after logrotate moved it).
 void reopen();
+
+/// Called with every line the daemon logs (formatted, with its newline),
+/// on the thread that logged it, inside the sink: it must not log. One
+/// observer; an empty function removes it.
+void observe_lines(std::function<void(std::string_view)> observer);
 
 /// Parse `--log-level` (trace, debug, info, warning/warn, error, critical).
 std::optional<config::log_level> parse_level(std::string const& name);
