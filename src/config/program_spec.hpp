@@ -100,6 +100,23 @@ struct process_spec {
 /// Daemon log level, from `loglevel` or `--log-level`.
 enum class log_level { trace, debug, info, warning, error, critical };
 
+/// `[unix_http_server]` or `[inet_http_server]` (SPEC §11): where wardend
+/// serves supervisord's HTTP interface (XML-RPC, log tails).
+struct http_server_spec {
+    enum class family_t { unix_socket, inet };
+    family_t family = family_t::unix_socket;
+    std::string file;               ///< unix: the socket path (resolved)
+    unsigned chmod = 0700;          ///< unix
+    std::string chown_user;         ///< unix `chown = USER[:GROUP]`; empty: the daemon's
+    std::string chown_group;
+    std::string host;               ///< inet: empty for every interface (`*:9001`, `:9001`, `9001`)
+    std::uint16_t port = 0;         ///< inet
+    std::string username;           ///< empty: no authentication
+    std::string password;           ///< as written: plain, or `{SHA}` + hex SHA-1
+    source_location where;          ///< the section header
+    bool operator==(http_server_spec const&) const = default;
+};
+
 /// `[warden]` (or `[supervisord]`).
 struct daemon_spec {
     std::string logfile;                 ///< empty: stderr
@@ -114,6 +131,10 @@ struct daemon_spec {
     std::vector<std::pair<std::string, std::string>> environment;
     std::string socket;                  ///< empty: platform default (SPEC §2)
     unsigned socket_mode = 0600;
+    std::vector<http_server_spec> http_servers; ///< [unix_http_server], [inet_http_server]
+    /// `[rpcinterface:supervisor]` is configured: the XML-RPC `supervisor`
+    /// namespace is served (without it, only `system`, as supervisord does).
+    bool rpc_supervisor = false;
 
     bool operator==(daemon_spec const&) const = default;
 };

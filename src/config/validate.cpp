@@ -24,9 +24,6 @@ std::string name_after_colon(ini_section const& s)
     return std::string(strip(std::string_view(s.name).substr(s.name.find(':') + 1)));
 }
 
-constexpr std::string_view supervisord_only =
-    " configures supervisord only; warden's control socket is `socket` in [warden]";
-
 struct program_entry {
     ini_section const* section = nullptr;
     std::string name;
@@ -128,7 +125,9 @@ private:
                     main.set(e);
             }
         }
-        return validate_daemon(main, defaults_, options_, diags_);
+        auto d = validate_daemon(main, defaults_, options_, diags_);
+        validate_http(doc_, defaults_, options_, d, diags_);
+        return d;
     }
 
     void classify()
@@ -151,9 +150,10 @@ private:
                 fcgi_.push_back(name_after_colon(s));
                 report(severity::warning, s,
                              "[" + s.name + "] is not supported by warden, ignored");
-            } else if (n == "unix_http_server" || n == "inet_http_server" || n == "supervisorctl" ||
-                       starts_with(n, "rpcinterface:") || starts_with(n, "ctlplugin:")) {
-                report(severity::note, s, "[" + s.name + "]" + std::string(supervisord_only));
+            } else if (n == "unix_http_server" || n == "inet_http_server" || starts_with(n, "rpcinterface:")) {
+                continue; // validate_http.cpp
+            } else if (n == "supervisorctl" || starts_with(n, "ctlplugin:")) {
+                continue; // read by supervisorctl, not by the daemon
             } else {
                 unknown_section(s);
             }

@@ -26,6 +26,11 @@ config validate_daemon_section(ini_document const& doc, std::string const& main_
 daemon_spec validate_daemon(ini_section const& main, ini_section const* defaults,
                             load_options const& options, std::vector<diagnostic>& diags);
 
+/// `[unix_http_server]`, `[inet_http_server]` and `[rpcinterface:x]`
+/// (validate_http.cpp): fills `d.http_servers` and `d.rpc_supervisor`.
+void validate_http(ini_document const& doc, ini_section const* defaults, load_options const& options,
+                   daemon_spec& d, std::vector<diagnostic>& diags);
+
 /// What a `[program:x]` needs to know about the rest of the file.
 struct program_context {
     std::string program;            ///< the x of [program:x], stripped

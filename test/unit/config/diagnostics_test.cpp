@@ -158,14 +158,23 @@ std::vector<case_> const cases{
      "text after the section header"},
 
     // --- notes: never affect --strict
-    {"unix_http_server", "[unix_http_server]\nfile=/tmp/s.sock\n", severity::note, 1,
-     "[unix_http_server] configures supervisord only; warden's control socket is `socket` in [warden]"},
-    {"inet_http_server", "[inet_http_server]\nport=9001\n", severity::note, 1,
-     "[inet_http_server] configures supervisord only"},
-    {"supervisorctl", "[supervisorctl]\nserverurl=unix:///tmp/s.sock\n", severity::note, 1,
-     "[supervisorctl] configures supervisord only"},
-    {"rpcinterface", "[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = x\n",
-     severity::note, 1, "[rpcinterface:supervisor] configures supervisord only"},
+    // --- supervisord's HTTP front door (SPEC §11)
+    {"unix_http_server without file", "[unix_http_server]\nchmod=0700\n", severity::error, 1,
+     "[unix_http_server] has no file"},
+    {"unix_http_server bad chmod", "[unix_http_server]\nfile=/tmp/s.sock\nchmod=0999\n", severity::error, 3,
+     "chmod:"},
+    {"unix_http_server half the credentials", "[unix_http_server]\nfile=/tmp/s.sock\nusername=u\n",
+     severity::error, 1, "has a username but no password"},
+    {"inet_http_server without port", "[inet_http_server]\nusername=u\npassword=p\n", severity::error, 1,
+     "[inet_http_server] has no port"},
+    {"inet_http_server bad port", "[inet_http_server]\nport=127.0.0.1:99999\n", severity::error, 2,
+     "port: '99999' is not a port number (1-65535)"},
+    {"inet_http_server open to all", "[inet_http_server]\nport=9001\n", severity::warning, 2,
+     "[inet_http_server] on every interface without a password"},
+    {"inet_http_server open on an address", "[inet_http_server]\nport = 10.0.0.5:9001\n", severity::warning, 2,
+     "[inet_http_server] on 10.0.0.5 without a password"},
+    {"rpcinterface other factory", "[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = x\n",
+     severity::warning, 2, "the rpcinterface factory 'x' is not supported by warden"},
     {"stderr_logfile with redirect_stderr",
      "[program:x]\ncommand=a\nredirect_stderr = true\nstderr_logfile = /tmp/e.log\n", severity::note,
      4, "stderr_logfile is ignored: redirect_stderr = true"},
@@ -246,6 +255,43 @@ BOOST_AUTO_TEST_CASE(numprocs_error_is_not_repeated_as_duplicate_names)
 {
     load_result const r = load("[program:x]\ncommand=a\nnumprocs=3\n");
     BOOST_TEST(count(r.diagnostics, severity::error) == 1u, dump(r.diagnostics));
+}
+
+BOOST_AUTO_TEST_CASE(http_servers_are_typed)
+{
+    load_options o = test_options();
+    o.user_exists = [](std::string const& u) { return u == "www-data"; };
+    load_result const r = load("[unix_http_server]\nfile = /run/s.sock\nchmod = 0770\nchown = www-data:adm\n"
+                               "username = u\npassword = {SHA}abc\n"
+                               "[inet_http_server]\nport = 127.0.0.1:9001\n"
+                               "[rpcinterface:supervisor]\n"
+                               "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n"
+                               "[supervisorctl]\nserverurl = unix:///run/s.sock\n",
+                               o);
+    BOOST_TEST_REQUIRE(r.cfg.has_value(), dump(r.diagnostics));
+    BOOST_TEST(r.diagnostics.empty(), dump(r.diagnostics)); // loopback without a password is fine
+    auto const& d = r.cfg->daemon;
+    BOOST_TEST(d.rpc_supervisor);
+    BOOST_TEST_REQUIRE(d.http_servers.size() == 2u);
+    auto const& u = d.http_servers[0];
+    BOOST_TEST((u.family == http_server_spec::family_t::unix_socket));
+    BOOST_TEST(u.file == "/run/s.sock");
+    BOOST_TEST(u.chmod == 0770u);
+    BOOST_TEST(u.chown_user == "www-data");
+    BOOST_TEST(u.chown_group == "adm");
+    BOOST_TEST(u.username == "u");
+    BOOST_TEST(u.password == "{SHA}abc");
+    auto const& i = d.http_servers[1];
+    BOOST_TEST((i.family == http_server_spec::family_t::inet));
+    BOOST_TEST(i.host == "127.0.0.1");
+    BOOST_TEST(i.port == 9001);
+    BOOST_TEST(u.where.line == 1);
+
+    load_result const bad = load("[unix_http_server]\nfile = /run/s.sock\nchown = nobody-here\n", o);
+    auto const e = find(bad.diagnostics, severity::error, "chown: unknown user 'nobody-here'");
+    BOOST_TEST_REQUIRE(e.size() == 1u, dump(bad.diagnostics));
+    BOOST_TEST(e[0].where.line == 3);
+    BOOST_TEST(!load("[unix_http_server]\nfile = /s\n").cfg->daemon.rpc_supervisor);
 }
 
 BOOST_AUTO_TEST_CASE(unknown_user)
