@@ -1,5 +1,6 @@
 // wardend: argument parsing and wiring only (SPEC §1).
 #include "config/load.hpp"
+#include "http/server.hpp"
 #include "control/server.hpp"
 #include "control/socket_path.hpp"
 #include "platform/host.hpp"
@@ -8,6 +9,8 @@
 #include "runtime/control_commands.hpp"
 #include "runtime/driver.hpp"
 #include "runtime/operations.hpp"
+#include "rpc/routes.hpp"
+#include "rpc/supervisor_namespace.hpp"
 #include "runtime/logging.hpp"
 #include "service.hpp"
 
@@ -100,6 +103,29 @@ control::server_options control_options(config::daemon_spec const& spec)
     return o;
 }
 
+http::server_options http_options(config::http_server_spec const& spec)
+{
+    http::server_options o;
+    bool const is_unix = spec.family == config::http_server_spec::family_t::unix_socket;
+    o.name = is_unix ? "[unix_http_server]" : "[inet_http_server]";
+    o.unix_path = is_unix ? spec.file : std::string();
+    o.unix_mode = spec.chmod;
+    o.unix_owner = spec.chown_user;
+    o.unix_group = spec.chown_group;
+    o.host = spec.host;
+    o.port = spec.port;
+    o.auth = {spec.username, spec.password};
+    o.log = [](http::severity s, std::string const& m) {
+        switch (s) {
+        case http::severity::debug: WARDEN_LOG(debug) << m; break;
+        case http::severity::info: WARDEN_LOG(info) << m; break;
+        case http::severity::warning: WARDEN_LOG(warning) << m; break;
+        case http::severity::error: WARDEN_LOG(error) << m; break;
+        }
+    };
+    return o;
+}
+
 class pidfile {
 public:
     explicit pidfile(std::string path) : path_(std::move(path))
@@ -159,6 +185,26 @@ int run(std::string const& path, std::optional<config::log_level> level, std::st
     }
     WARDEN_LOG(info) << "control socket: " << server.path();
     driver.at_finish([&server] { server.stop(); });
+
+    // supervisord's front door (SPEC §11): the same operations over XML-RPC.
+    rpc::dispatcher methods;
+    if (daemon_spec.rpc_supervisor)
+        rpc::add_supervisor_namespace(methods, operations);
+    http::router routes;
+    rpc::add_routes(routes, methods, operations, [](std::string const& m) { WARDEN_LOG(warning) << m; });
+    std::vector<std::unique_ptr<http::server>> http_servers;
+    for (auto const& spec : daemon_spec.http_servers) {
+        auto s = std::make_unique<http::server>(io, routes, http_options(spec));
+        if (auto problem = s->start()) {
+            WARDEN_LOG(error) << config::format({config::severity::error, spec.where, *problem}) << "; not starting";
+            return exit_runtime_error;
+        }
+        http_servers.push_back(std::move(s));
+    }
+    driver.at_finish([&http_servers] {
+        for (auto& s : http_servers)
+            s->stop();
+    });
 
     pidfile pid(daemon_spec.pidfile);
     driver.start();

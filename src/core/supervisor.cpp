@@ -229,7 +229,7 @@ duration supervisor::shutdown_budget() const
     return total;
 }
 
-std::vector<action> supervisor::add(config::process_spec spec, time_point now)
+std::vector<action> supervisor::add(config::process_spec spec, time_point now, bool start)
 {
     specs_.push_back(std::move(spec));
     records_.emplace_back();
@@ -237,7 +237,7 @@ std::vector<action> supervisor::add(config::process_spec spec, time_point now)
     waiting_.push_back(0);
     rebuild_graph();
     std::vector<action> out;
-    if (specs_.back().autostart && !shutting_down_)
+    if (start && specs_.back().autostart && !shutting_down_)
         request_start(specs_.size() - 1, now, out);
     return out;
 }

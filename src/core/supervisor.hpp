@@ -39,8 +39,8 @@ public:
     // --- reload (SPEC §1): add, remove and replace processes by index -------
     // Indices stay stable: a removed process keeps its slot, marked retired.
 
-    /// A new process; started at once when `autostart`. Its index is size() - 1 after the call.
-    std::vector<action> add(config::process_spec spec, time_point now);
+    /// A new process; started at once when `autostart` and `start`. Its index is size() - 1 after the call.
+    std::vector<action> add(config::process_spec spec, time_point now, bool start = true);
     /// Stop the process (if it runs), then retire it (`release`).
     std::vector<action> remove(std::size_t index, time_point now);
     /// Stop the process (if it runs), then swap in `spec` (`reconfigure`) and

@@ -148,9 +148,9 @@ reload_outcome driver::reload(bool dry_run)
     return outcome;
 }
 
-void driver::add_process(config::process_spec spec)
+void driver::add_process(config::process_spec spec, bool start)
 {
-    auto actions = supervisor_.add(std::move(spec), now());
+    auto actions = supervisor_.add(std::move(spec), now(), start);
     add_slot(supervisor_.size() - 1);
     execute(actions);
 }

@@ -64,8 +64,8 @@ public:
     reload_outcome reload(bool dry_run);
     /// Read and validate the config file again, changing nothing.
     config::load_result read_config() const { return loader_(config_.file); }
-    /// Add one process (started when `autostart`); its index is supervisor().size() - 1.
-    void add_process(config::process_spec spec);
+    /// Add one process (started when `autostart` and `start`); its index is supervisor().size() - 1.
+    void add_process(config::process_spec spec, bool start = true);
     /// Remove one process (stopped first if it runs).
     void remove_process(std::size_t index);
     /// The config file, as given.

@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <list>
 #include <map>
 #include <set>
@@ -311,6 +312,38 @@ std::string operations::log_file(std::size_t index, platform::output_stream stre
 
 std::string operations::main_log_file() const { return driver_.daemon_settings().logfile; }
 
+namespace {
+
+std::string truncate_regular(std::string const& path)
+{
+    std::error_code ec;
+    auto const st = std::filesystem::symlink_status(path, ec);
+    if (ec || !std::filesystem::exists(st))
+        return {};
+    if (!std::filesystem::is_regular_file(st))
+        return path + " is not a regular file; not truncated";
+    std::filesystem::resize_file(path, 0, ec);
+    return ec ? "cannot truncate " + path + ": " + ec.message() : std::string();
+}
+
+} // namespace
+
+std::string operations::clear_logs(std::size_t index)
+{
+    std::string error;
+    for (auto stream : {platform::output_stream::out, platform::output_stream::err})
+        if (auto const file = log_file(index, stream); !file.empty())
+            if (auto e = truncate_regular(file); !e.empty())
+                error += (error.empty() ? "" : "; ") + e;
+    return error;
+}
+
+std::string operations::clear_main_log()
+{
+    auto const file = main_log_file();
+    return file.empty() ? std::string("no log file") : truncate_regular(file);
+}
+
 void operations::follow_output(std::size_t index, platform::output_stream stream,
                                std::function<bool(std::string_view)> listener)
 {
@@ -381,6 +414,11 @@ std::variant<group_diff, std::string> operations::reread()
     return diff;
 }
 
+std::vector<config::process_spec> operations::configured_specs() const
+{
+    return reread_ ? reread_->processes : driver_.supervisor().active_specs();
+}
+
 operations::group_change operations::add_group(std::string const& group)
 {
     if (!group_members(group).empty())
@@ -424,13 +462,30 @@ void operations::restart_all()
             restarting_ = false;
             if (shutting_down())
                 return;
-            reload(false);
-            std::vector<std::size_t> autostart;
+            // As supervisord does: every process is made afresh from the
+            // file (a FATAL one is "Not started" again), then the autostart
+            // ones start in start order.
+            auto loaded = driver_.read_config();
+            std::vector<config::process_spec> specs;
+            if (loaded.cfg) {
+                specs = std::move(loaded.cfg->processes);
+            } else {
+                for (auto const& d : loaded.diagnostics)
+                    if (d.level == config::severity::error)
+                        WARDEN_LOG(error) << "restart: " << config::format(d);
+                WARDEN_LOG(error) << "restart: " << driver_.config_file()
+                                  << " is invalid; restarting the running configuration";
+                specs = driver_.supervisor().active_specs();
+            }
             for (auto i : all_processes())
-                if (driver_.supervisor().spec(i).autostart && is_down(driver_.supervisor().record(i).state))
-                    autostart.push_back(i);
-            for (auto i : autostart)
-                driver_.start_process(i);
+                driver_.remove_process(i);
+            reread_.reset();
+            for (auto& spec : specs)
+                driver_.add_process(std::move(spec), false);
+            for (auto i : all_processes())
+                if (driver_.supervisor().spec(i).autostart)
+                    driver_.start_process(i);
+            WARDEN_LOG(info) << "restart: " << all_processes().size() << " processes from " << driver_.config_file();
         });
     });
 }

@@ -93,6 +93,11 @@ public:
     std::string log_file(std::size_t index, platform::output_stream stream) const;
     /// The daemon's own log file; empty when it logs to stderr.
     std::string main_log_file() const;
+    /// Empty the process's log files (regular files only: a device, pipe or
+    /// socket is never truncated); empty, or why not.
+    std::string clear_logs(std::size_t index);
+    /// Empty the daemon's own log file; empty, or why not.
+    std::string clear_main_log();
     /// Follow a process's captured output (not its file: rotation neither
     /// loses nor repeats bytes); the listener returns false to stop.
     void follow_output(std::size_t index, platform::output_stream stream,
@@ -107,6 +112,9 @@ public:
     /// applying anything; the group-level difference, or the file's errors.
     std::variant<group_diff, std::string> reread();
     enum class group_change { ok, no_such_group, already_active, still_running };
+    /// The processes of the file as last read (reread(), else as started):
+    /// what supervisord's getAllConfigInfo lists.
+    std::vector<config::process_spec> configured_specs() const;
     /// supervisord's addProcessGroup: from the file last read by reread().
     group_change add_group(std::string const& group);
     /// supervisord's removeProcessGroup: only a group whose processes are all down.
