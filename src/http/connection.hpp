@@ -273,10 +273,33 @@ private:
             return;
         }
         if (!keep_alive_) {
-            close();
+            linger();
             return;
         }
         do_read();
+    }
+
+    // After the last response: stop sending, and read (and drop) what the
+    // client still sends until its EOF, for a short while. Closing at once
+    // would turn a refused upload (413) into a broken pipe for the client,
+    // which then never sees our answer.
+    void linger()
+    {
+        boost::system::error_code ignored;
+        stream_.socket().shutdown(asio::socket_base::shutdown_send, ignored);
+        stream_.expires_after(std::chrono::seconds(2));
+        do_linger_read();
+    }
+
+    void do_linger_read()
+    {
+        stream_.async_read_some(asio::buffer(hangup_buffer_), [self = this->shared_from_this()](beast::error_code ec,
+                                                                                                std::size_t n) {
+            self->lingered_ += n;
+            if (ec || self->closed_ || self->lingered_ > 8 * self->common_->options.limit.body_bytes)
+                return self->close();
+            self->do_linger_read();
+        });
     }
 
     // While a stream runs nothing else is read; a read on the socket itself
@@ -353,7 +376,8 @@ private:
     std::optional<bh::request_parser<bh::string_body>> parser_;
     std::deque<std::string> chunks_;
     std::size_t queued_ = 0;
-    char hangup_buffer_[512];
+    std::size_t lingered_ = 0;
+    char hangup_buffer_[4096];
     bool busy_ = false;
     bool answered_ = false;
     bool keep_alive_ = true;

@@ -182,12 +182,21 @@ public:
         switch (o.how) {
         case R::done:
         case R::already: return std::nullopt;
-        case R::spawn_failed:
-            if (o.message.find("No such file") != std::string::npos || o.message.find("not found") != std::string::npos)
-                return make_fault(faults::no_file, name);
-            if (o.message.find("ermission denied") != std::string::npos)
-                return make_fault(faults::not_executable, name);
+        case R::spawn_failed: {
+            // supervisord checks the command before spawning: a missing one
+            // is NO_FILE, one that cannot be executed NOT_EXECUTABLE, each
+            // with the reason; any other failure to spawn is SPAWN_ERROR.
+            std::string why = o.message;
+            if (why.starts_with("spawn failed: "))
+                why.erase(0, std::string_view("spawn failed: ").size());
+            why = why.substr(0, why.find("; "));
+            if (why.starts_with("cannot execute")) {
+                if (why.find("No such file") != std::string::npos)
+                    return make_fault(faults::no_file, why);
+                return make_fault(faults::not_executable, why);
+            }
             return make_fault(faults::spawn_error, name);
+        }
         // supervisord: a process that dies before startsecs has a spawnerr
         // ("Exited too quickly"), hence SPAWN_ERROR; one that ends up in
         // any other state than STARTING or RUNNING is ABNORMAL_TERMINATION.
