@@ -60,8 +60,20 @@ warden_module(warden_runtime runtime)
 target_link_libraries(warden_runtime PUBLIC warden_core warden_platform warden_control warden_boost
   warden_boost_log_all)
 
+# supervisord's front door (SPEC §11): [inet_http_server] only; a Unix
+# HTTP socket is refused with a message (windows/listen_unix_win.cpp).
+warden_module(warden_xmlrpc xmlrpc)
+target_link_libraries(warden_xmlrpc PUBLIC warden_boost)
+add_library(warden_http STATIC src/http/auth.cpp src/http/router.cpp src/http/server.cpp
+  src/http/windows/listen_unix_win.cpp)
+target_include_directories(warden_http PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/src)
+target_compile_options(warden_http PRIVATE ${WARDEN_WARNINGS})
+target_link_libraries(warden_http PUBLIC warden_boost ${warden_win_system_libs})
+warden_module(warden_rpc rpc)
+target_link_libraries(warden_rpc PUBLIC warden_runtime warden_http warden_xmlrpc)
+
 add_executable(wardend daemon/wardend.cpp daemon/service_win.cpp)
-target_link_libraries(wardend PRIVATE warden_runtime warden_control warden_boost_program_options)
+target_link_libraries(wardend PRIVATE warden_rpc warden_runtime warden_control warden_boost_program_options)
 target_compile_options(wardend PRIVATE ${WARDEN_WARNINGS})
 target_compile_definitions(wardend PRIVATE WARDEN_VERSION="${PROJECT_VERSION}")
 set_target_properties(wardend PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)

@@ -3,6 +3,7 @@
 #include <boost/beast/core/detail/base64.hpp>
 #include <boost/uuid/detail/sha1.hpp>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace base64 = boost::beast::detail::base64;
@@ -57,7 +58,9 @@ bool authorized(credentials const& c, std::string_view header)
         encoded.remove_suffix(1);
     std::string decoded(base64::decoded_size(encoded.size()), '\0');
     auto const [written, read] = base64::decode(decoded.data(), encoded.data(), encoded.size());
-    if (read != encoded.size())
+    auto const padding = encoded.size() - std::min(encoded.find_last_not_of('='), encoded.size()) - 1;
+    // beast's decoder stops at the padding: everything before it must have been read.
+    if (encoded.empty() || padding > 2 || read != encoded.size() - padding)
         return false;
     decoded.resize(written);
     auto const colon = decoded.find(':');

@@ -75,7 +75,11 @@ std::string decode_base64(std::string const& text)
             clean += c;
     std::string out(base64::decoded_size(clean.size()), '\0');
     auto const [written, read] = base64::decode(out.data(), clean.data(), clean.size());
-    if (read != clean.size())
+    std::size_t padding = 0;
+    while (padding < clean.size() && clean[clean.size() - 1 - padding] == '=')
+        ++padding;
+    // beast's decoder stops at the padding: everything before it must have been read.
+    if (padding > 2 || read != clean.size() - padding)
         throw bad_input{"<base64> is not valid base64"};
     out.resize(written);
     return out;
@@ -235,7 +239,8 @@ void encode_value(pt::ptree& parent, value const& v)
             } else if constexpr (std::is_same_v<T, std::string>) {
                 node.add("string", xml_safe(x));
             } else if constexpr (std::is_same_v<T, date_time>) {
-                node.add("dateTime.iso8601", xml_safe(x.text));
+                // '/' as the path separator: the element's name has a '.'.
+                node.add(pt::ptree::path_type("dateTime.iso8601", '/'), xml_safe(x.text));
             } else if constexpr (std::is_same_v<T, binary>) {
                 node.add("base64", encode_base64(x.bytes));
             } else if constexpr (std::is_same_v<T, array>) {

@@ -337,6 +337,55 @@ t_control_channel() {
   [ $rc -eq 3 ] && grep -q "is wardend running?" <<<"$out"
 }
 
+# supervisord's front door on Windows (SPEC §11): the Linux supervisorctl,
+# outside Wine, drives wardend.exe through [inet_http_server] on loopback,
+# password included.
+t_supervisorctl() {
+  local cfg=$work/ctl.ini pipe=warden-t-ctl
+  local port; port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  cat >"$cfg" <<INI
+[warden]
+socket = $pipe
+childlogdir = $(winpath "$work")
+[inet_http_server]
+port = 127.0.0.1:$port
+username = admin
+password = {SHA}$(printf %s s3cret | sha1sum | cut -d' ' -f1)
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+[supervisorctl]
+serverurl = http://127.0.0.1:$port
+username = admin
+password = s3cret
+[program:steady]
+command = "$wchild" --print hello-from-steady
+startsecs = 1
+[program:later]
+command = "$wchild" --print later
+autostart = false
+startsecs = 0
+INI
+  local sctl=(timeout 60 supervisorctl -c "$cfg")
+  start_wardend "$cfg" "$pipe"
+  wait_for 30 bash -c "timeout 30 supervisorctl -c '$cfg' status steady | grep -q RUNNING"
+  local out rc
+  out=$("${sctl[@]}" status) && rc=0 || rc=$?
+  echo "status: exit $rc"; echo "$out"
+  grep -Eq '^steady +RUNNING +pid [0-9]+, uptime ' <<<"$out"
+  grep -Eq '^later +STOPPED +Not started' <<<"$out"
+  [ "$rc" -eq 3 ]  # supervisorctl: not every process runs
+  out=$("${sctl[@]}" start later); echo "$out"; [ "$out" = "later: started" ]
+  out=$("${sctl[@]}" stop later); echo "$out"; [ "$out" = "later: stopped" ]
+  out=$("${sctl[@]}" tail steady); echo "$out"; grep -q hello-from-steady <<<"$out"
+  out=$("${sctl[@]}" pid); echo "pid: $out"; [[ "$out" =~ ^[0-9]+$ ]]
+  # Without the password: 401.
+  rc=0; out=$(timeout 60 supervisorctl -s "http://127.0.0.1:$port" status 2>&1) || rc=$?
+  echo "no password: exit $rc: $out"
+  [ "$rc" -eq 1 ] && grep -q "Server requires authentication" <<<"$out"
+  out=$("${sctl[@]}" shutdown); echo "$out"; [ "$out" = "Shut down" ]
+  wait "$daemon"
+}
+
 # The example config of the zip is valid, and the zip holds what it should.
 t_package() {
   timeout 60 wine "$bin/wardend.exe" --check --strict -c "$(winpath "$root/packaging/windows/warden.ini")"
@@ -357,6 +406,7 @@ run_test ctrl-c t_console_ctrl_c_shuts_down
 run_test second-ctrl-c t_second_ctrl_c_kills
 run_test service t_service
 run_test control-channel t_control_channel
+run_test supervisorctl t_supervisorctl
 run_test package t_package
 
 [ ${#failures[@]} -eq 0 ] || echo "failed: ${failures[*]}"
