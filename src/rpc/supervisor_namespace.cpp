@@ -403,28 +403,25 @@ void add_supervisor_namespace(dispatcher& d, runtime::operations& ops)
             };
             done(value(array{array{list(g.added), list(g.changed), list(g.removed)}}));
         });
-    add("addProcessGroup", {"boolean", "string"}, "Update the config for a running process from config file.", 1, 1,
-        [api, name_param](params const& p, result_fn done) {
-            auto n = name_param(p, done);
-            if (!n)
-                return;
-            switch (api->ops().add_group(*n)) {
-            case runtime::operations::group_change::ok: return done(value(true));
-            case runtime::operations::group_change::already_active: return done(make_fault(faults::already_added, *n));
-            default: return done(make_fault(faults::bad_name, *n));
-            }
-        });
-    add("removeProcessGroup", {"boolean", "string"}, "Remove a stopped process from the active configuration.", 1, 1,
-        [api, name_param](params const& p, result_fn done) {
-            auto n = name_param(p, done);
-            if (!n)
-                return;
-            switch (api->ops().remove_group(*n)) {
-            case runtime::operations::group_change::ok: return done(value(true));
-            case runtime::operations::group_change::still_running: return done(make_fault(faults::still_running, *n));
-            default: return done(make_fault(faults::bad_name, *n));
-            }
-        });
+    // addProcessGroup and removeProcessGroup: true, or the group change's Fault.
+    using group_change = runtime::operations::group_change;
+    for (bool const adding : {true, false}) {
+        add(adding ? "addProcessGroup" : "removeProcessGroup", {"boolean", "string"},
+            adding ? "Update the config for a running process from config file."
+                   : "Remove a stopped process from the active configuration.",
+            1, 1, [api, name_param, adding](params const& p, result_fn done) {
+                auto n = name_param(p, done);
+                if (!n)
+                    return;
+                switch (adding ? api->ops().add_group(*n) : api->ops().remove_group(*n)) {
+                case group_change::ok: return done(value(true));
+                case group_change::already_active: return done(make_fault(faults::already_added, *n));
+                case group_change::still_running: return done(make_fault(faults::still_running, *n));
+                case group_change::no_such_group: break;
+                }
+                done(make_fault(faults::bad_name, *n));
+            });
+    }
     add("getAllConfigInfo", {"array"}, "Get info about all available process configurations.", 0, 0,
         [api](params const&, result_fn done) {
             auto specs = api->ops().configured_specs();
@@ -436,100 +433,68 @@ void add_supervisor_namespace(dispatcher& d, runtime::operations& ops)
         });
 
     // --- starting and stopping -----------------------------------------------------------
-    add("startProcess", {"boolean", "string", "boolean"}, "Start a process (name, or group:name, or group:*); "
-        "with wait, answer once it is RUNNING", 1, 2, [api, name_param](params const& p, result_fn done) {
-            auto n = name_param(p, done);
-            if (!n)
-                return;
-            auto const wait = p.boolean(1, true);
-            if (!wait)
-                return done(make_fault(faults::incorrect_parameters));
-            if (auto g = supervisor_api::group_of(*n)) {
-                auto members = api->ops().group_members(*g);
-                if (members.empty())
-                    return done(make_fault(faults::bad_name, *n));
-                return api->change_many(change_request::kind::start, members, *wait, std::move(done));
-            }
-            auto i = api->ops().find_process(*n);
-            if (!i)
-                return done(make_fault(faults::bad_name, *n));
-            if (running_state(api->sup().record(*i).state))
-                return done(make_fault(faults::already_started, *n));
-            api->ops().change_state({change_request::kind::start, {*i}, true, *wait},
-                                    [n = *n, done = std::move(done)](std::vector<change_outcome> o) {
-                                        if (auto f = supervisor_api::start_fault(o.at(0), n))
-                                            return done(*f);
-                                        done(value(true));
-                                    });
-        });
-    add("startProcessGroup", {"array", "string", "boolean"}, "Start all processes in the group named 'name'", 1, 2,
-        [api, name_param](params const& p, result_fn done) {
-            auto n = name_param(p, done);
-            auto const wait = p.boolean(1, true);
-            if (!n)
-                return;
-            if (!wait)
-                return done(make_fault(faults::incorrect_parameters));
-            auto members = api->ops().group_members(*n);
+    // start* and stop*: the same three methods each, as in supervisord.
+    for (auto const what : {change_request::kind::start, change_request::kind::stop}) {
+        bool const start = what == change_request::kind::start;
+        std::string const verb = start ? "start" : "stop";
+        auto group = [api, what](std::string const& group, std::string const& shown, bool wait, result_fn done) {
+            auto members = api->ops().group_members(group);
             if (members.empty())
-                return done(make_fault(faults::bad_name, *n));
-            api->change_many(change_request::kind::start, members, *wait, std::move(done));
-        });
-    add("startAllProcesses", {"array", "boolean"}, "Start all processes listed in the configuration file", 0, 1,
-        [api](params const& p, result_fn done) {
-            auto const wait = p.boolean(0, true);
-            if (!wait)
-                return done(make_fault(faults::incorrect_parameters));
-            api->change_many(change_request::kind::start, api->ops().all_processes(), *wait, std::move(done));
-        });
-    add("stopProcess", {"boolean", "string", "boolean"}, "Stop a process named by name (or group:name, group:*)", 1, 2,
-        [api, name_param](params const& p, result_fn done) {
-            auto n = name_param(p, done);
-            if (!n)
-                return;
-            auto const wait = p.boolean(1, true);
-            if (!wait)
-                return done(make_fault(faults::incorrect_parameters));
-            if (auto g = supervisor_api::group_of(*n)) {
-                auto members = api->ops().group_members(*g);
-                if (members.empty())
+                return done(make_fault(faults::bad_name, shown));
+            api->change_many(what, std::move(members), wait, std::move(done));
+        };
+        add(verb + "Process", {"boolean", "string", "boolean"},
+            start ? "Start a process (name, or group:name, or group:*); with wait, answer once it is RUNNING"
+                  : "Stop a process named by name (or group:name, group:*); with wait, answer once it is stopped",
+            1, 2, [api, name_param, group, start](params const& p, result_fn done) {
+                auto n = name_param(p, done);
+                if (!n)
+                    return;
+                auto const wait = p.boolean(1, true);
+                if (!wait)
+                    return done(make_fault(faults::incorrect_parameters));
+                if (auto g = supervisor_api::group_of(*n))
+                    return group(*g, *n, *wait, std::move(done));
+                auto i = api->ops().find_process(*n);
+                if (!i)
                     return done(make_fault(faults::bad_name, *n));
-                return api->change_many(change_request::kind::stop, members, *wait, std::move(done));
-            }
-            auto i = api->ops().find_process(*n);
-            if (!i)
-                return done(make_fault(faults::bad_name, *n));
-            if (!running_state(api->sup().record(*i).state))
-                return done(make_fault(faults::not_running, *n));
-            api->ops().change_state({change_request::kind::stop, {*i}, false, *wait},
-                                    [n = *n, done = std::move(done)](std::vector<change_outcome> o) {
-                                        if (!o.at(0).ok())
-                                            return done(make_fault(faults::failed, n + ": " + o[0].message));
-                                        done(value(true));
-                                    });
-        });
-    add("stopProcessGroup", {"array", "string", "boolean"}, "Stop all processes in the process group named 'name'", 1, 2,
-        [api, name_param](params const& p, result_fn done) {
-            auto n = name_param(p, done);
-            auto const wait = p.boolean(1, true);
-            if (!n)
-                return;
-            if (!wait)
-                return done(make_fault(faults::incorrect_parameters));
-            auto members = api->ops().group_members(*n);
-            if (members.empty())
-                return done(make_fault(faults::bad_name, *n));
-            api->change_many(change_request::kind::stop, members, *wait, std::move(done));
-        });
-    add("stopAllProcesses", {"array", "boolean"}, "Stop all processes in the process list", 0, 1,
-        [api](params const& p, result_fn done) {
-            auto const wait = p.boolean(0, true);
-            if (!wait)
-                return done(make_fault(faults::incorrect_parameters));
-            auto all = api->ops().all_processes();
-            std::reverse(all.begin(), all.end()); // dependents first
-            api->change_many(change_request::kind::stop, all, *wait, std::move(done));
-        });
+                if (running_state(api->sup().record(*i).state) == start)
+                    return done(make_fault(start ? faults::already_started : faults::not_running, *n));
+                auto const what = start ? change_request::kind::start : change_request::kind::stop;
+                api->ops().change_state({what, {*i}, start, *wait},
+                                        [n = *n, start, done = std::move(done)](std::vector<change_outcome> o) {
+                                            if (start) {
+                                                if (auto f = supervisor_api::start_fault(o.at(0), n))
+                                                    return done(*f);
+                                            } else if (!o.at(0).ok()) {
+                                                return done(make_fault(faults::failed, n + ": " + o[0].message));
+                                            }
+                                            done(value(true));
+                                        });
+            });
+        add(verb + "ProcessGroup", {"array", "string", "boolean"},
+            (start ? "Start" : "Stop") + std::string(" all processes in the group named 'name'"), 1, 2,
+            [name_param, group](params const& p, result_fn done) {
+                auto n = name_param(p, done);
+                if (!n)
+                    return;
+                auto const wait = p.boolean(1, true);
+                if (!wait)
+                    return done(make_fault(faults::incorrect_parameters));
+                group(*n, *n, *wait, std::move(done));
+            });
+        add(verb + "AllProcesses", {"array", "boolean"},
+            (start ? "Start" : "Stop") + std::string(" all processes listed in the configuration file"), 0, 1,
+            [api, what, start](params const& p, result_fn done) {
+                auto const wait = p.boolean(0, true);
+                if (!wait)
+                    return done(make_fault(faults::incorrect_parameters));
+                auto all = api->ops().all_processes();
+                if (!start)
+                    std::reverse(all.begin(), all.end()); // dependents first
+                api->change_many(what, std::move(all), *wait, std::move(done));
+            });
+    }
 
     // --- signals ---------------------------------------------------------------------------
     auto signal_param = [](params const& p, std::size_t i) -> std::optional<std::string> {

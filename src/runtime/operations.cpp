@@ -364,9 +364,13 @@ void operations::follow_main_log(std::function<bool(std::string_view)> listener)
     f.observing = true;
     logging::observe_lines([&io = io_](std::string_view line) {
         asio::post(io, [text = std::string(line)] {
-            auto& all = followers().listeners;
-            for (auto it = all.begin(); it != all.end();)
-                it = (*it)(text) ? std::next(it) : all.erase(it);
+            auto& f = followers();
+            for (auto it = f.listeners.begin(); it != f.listeners.end();)
+                it = (*it)(text) ? std::next(it) : f.listeners.erase(it);
+            if (f.listeners.empty() && f.observing) { // nobody follows: stop copying every line
+                f.observing = false;
+                logging::observe_lines({});
+            }
         });
     });
 }
