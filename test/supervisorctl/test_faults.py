@@ -56,6 +56,11 @@ directory=/no/such/directory
 autostart=false
 startretries=0
 
+[program:slowstart]
+command=/bin/sleep 1000
+autostart=false
+startsecs=30
+
 [program:stubborn]
 command=/bin/sh -c 'trap "" TERM; while true; do sleep 1; done'
 startsecs=0
@@ -144,6 +149,24 @@ class Faults(unittest.TestCase):
         self.fault(lambda: self.p.startProcess("quick"), 50, "SPAWN_ERROR: quick")
         self.assertEqual(self.p.getProcessInfo("quick")["description"],
                          "Exited too quickly (process log may have details)")
+
+    def test_abnormal_termination_40(self):
+        # A start still waiting for startsecs is interrupted by a stop from another client.
+        import threading
+        outcome = {}
+
+        def start():
+            try:
+                outcome["value"] = self.d.rpc().supervisor.startProcess("slowstart")
+            except xmlrpc.client.Fault as f:
+                outcome["fault"] = (f.faultCode, f.faultString)
+
+        t = threading.Thread(target=start)
+        t.start()
+        self.d.wait_state("slowstart", "STARTING")
+        self.assertTrue(self.d.rpc().supervisor.stopProcess("slowstart"))
+        t.join(30)
+        self.assertEqual(outcome, {"fault": (40, "ABNORMAL_TERMINATION: slowstart")})
 
     def test_already_started_60(self):
         self.fault(lambda: self.p.startProcess("sleeper"), 60, "ALREADY_STARTED: sleeper")
